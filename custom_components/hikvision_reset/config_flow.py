@@ -1,0 +1,172 @@
+"""Config flow: add a camera, re-enter its password (reauth), or move it (reconfigure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SSL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
+import voluptuous as vol
+
+from .const import CONF_MODEL, DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME, DOMAIN, LOGGER
+from .coordinator import client_from_data, key_from_data
+from .isapi import (
+    DeviceInfo,
+    IsapiAuthenticationError,
+    IsapiConnectionError,
+    IsapiError,
+    IsapiInvalidResponseError,
+    IsapiNotActivatedError,
+)
+from .lockout import minutes_locked, note_auth_error
+
+_PASSWORD = selector.TextSelector(
+    selector.TextSelectorConfig(
+        type=selector.TextSelectorType.PASSWORD, autocomplete="current-password"
+    )
+)
+
+
+def _connection_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    return {
+        vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)): str,
+        vol.Optional(CONF_PORT, description={"suggested_value": defaults.get(CONF_PORT)}): vol.All(
+            vol.Coerce(int), vol.Range(min=1, max=65535)
+        ),
+        vol.Required(CONF_SSL, default=defaults.get(CONF_SSL, False)): bool,
+        vol.Required(CONF_VERIFY_SSL, default=defaults.get(CONF_VERIFY_SSL, True)): bool,
+    }
+
+
+def _with_port(data: dict[str, Any]) -> dict[str, Any]:
+    """Fill the default port for the scheme."""
+    if not data.get(CONF_PORT):
+        data[CONF_PORT] = DEFAULT_SSL_PORT if data.get(CONF_SSL) else DEFAULT_PORT
+    return data
+
+
+async def async_try_login(
+    hass: HomeAssistant, data: dict[str, Any]
+) -> tuple[DeviceInfo | None, dict[str, str], dict[str, str]]:
+    """Log in once with ``data``: the device info, or form errors and their placeholders.
+
+    Never sends anything while the camera has the account locked, and never retries.
+    """
+    key = key_from_data(data)
+    if (minutes := minutes_locked(hass, key)) is not None:
+        return None, {"base": "account_locked"}, {"minutes": str(minutes)}
+    try:
+        return await client_from_data(hass, data).device_info(), {}, {}
+    except IsapiAuthenticationError as err:
+        note_auth_error(hass, key, err)
+        if (minutes := minutes_locked(hass, key)) is not None:
+            return None, {"base": "account_locked"}, {"minutes": str(minutes)}
+        if err.attempts_left is not None:
+            return None, {"base": "invalid_auth_attempts"}, {"attempts": str(err.attempts_left)}
+        return None, {"base": "invalid_auth"}, {}
+    except IsapiNotActivatedError:
+        return None, {"base": "not_activated"}, {}
+    except IsapiConnectionError:
+        return None, {"base": "cannot_connect"}, {}
+    except IsapiInvalidResponseError:
+        return None, {"base": "not_hikvision"}, {}
+    except IsapiError:
+        LOGGER.exception("Unexpected answer from %s", data[CONF_HOST])
+        return None, {"base": "unknown"}, {}
+
+
+class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a Hikvision camera."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the camera's address and an admin account."""
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            data = _with_port(dict(user_input))
+            info, errors, placeholders = await async_try_login(self.hass, data)
+            if info is not None:
+                await self.async_set_unique_id(info.serial_number)
+                self._abort_if_unique_id_configured(
+                    updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+                )
+                return self.async_create_entry(
+                    title=info.name, data={**data, CONF_MODEL: info.model}
+                )
+        schema = vol.Schema(
+            {
+                **_connection_schema(user_input or {}),
+                vol.Required(
+                    CONF_USERNAME, default=(user_input or {}).get(CONF_USERNAME, DEFAULT_USERNAME)
+                ): str,
+                vol.Required(CONF_PASSWORD): _PASSWORD,
+            }
+        )
+        return self.async_show_form(
+            step_id="user", data_schema=schema, errors=errors, description_placeholders=placeholders
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The camera refused the stored password."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the password again; it is checked once per submit."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        placeholders = {"name": entry.title, "host": entry.data[CONF_HOST]}
+        if user_input is not None:
+            data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
+            info, errors, extra = await async_try_login(self.hass, data)
+            placeholders |= extra
+            if info is not None:
+                await self.async_set_unique_id(info.serial_number)
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD]}
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD}),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the camera's address; it must still be the same camera."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        placeholders = {"name": entry.title}
+        if user_input is not None:
+            data = _with_port({**entry.data, **user_input})
+            if CONF_PORT not in user_input:
+                data[CONF_PORT] = DEFAULT_SSL_PORT if data[CONF_SSL] else DEFAULT_PORT
+            info, errors, extra = await async_try_login(self.hass, data)
+            placeholders |= extra
+            if info is not None:
+                await self.async_set_unique_id(info.serial_number)
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(entry, data_updates=data)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=vol.Schema(_connection_schema(user_input or entry.data)),
+            errors=errors,
+            description_placeholders=placeholders,
+        )

@@ -1,0 +1,105 @@
+"""Activation of a factory-fresh (inactive) device: the challenge/activate exchange.
+
+The exchange, as Hikvision's own tools do it:
+
+1. the client makes an RSA-1024 key pair and sends ``POST /ISAPI/Security/challenge`` with
+   ``<PublicKey><key>`` = base64 of the lower-case hex of the modulus;
+2. the device answers ``<Challenge><key>`` = base64 of the hex of a random AES-128 key (as 32 hex
+   characters) encrypted with that public key;
+3. the client sends ``PUT /ISAPI/System/activate`` with ``<ActivateInfo><password>`` = base64 of the
+   hex of AES-128-ECB(first 16 characters of the key text + the password, zero padded).
+
+The primitives come from ``cryptography`` (which Home Assistant ships); nothing is hand-rolled.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import string
+from typing import Final
+
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from .errors import IsapiInvalidResponseError
+
+RSA_BITS: Final = 1024
+RSA_EXPONENT: Final = 65537
+PASSWORD_MIN: Final = 8
+PASSWORD_MAX: Final = 16
+_CLASSES: Final = (string.digits, string.ascii_lowercase, string.ascii_uppercase)
+
+
+def password_is_strong(password: str) -> bool:
+    """Hikvision's rule: 8-16 characters with at least two of digits, lower, upper, special."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return False
+    kinds = sum(any(ch in chars for ch in password) for chars in _CLASSES)
+    kinds += any(ch not in "".join(_CLASSES) for ch in password)
+    return kinds >= 2
+
+
+def new_key_pair() -> rsa.RSAPrivateKey:
+    """A fresh RSA key pair for one activation (CPU-bound: run it off the event loop)."""
+    return rsa.generate_private_key(public_exponent=RSA_EXPONENT, key_size=RSA_BITS)
+
+
+def encode_public_key(key: rsa.RSAPrivateKey) -> str:
+    """The ``<PublicKey><key>`` text for ``key``."""
+    modulus = key.public_key().public_numbers().n
+    return base64.b64encode(f"{modulus:0256x}".encode()).decode()
+
+
+def decode_public_key(text: str) -> rsa.RSAPublicKey:
+    """The public key a client sent (device side)."""
+    try:
+        modulus = int(base64.b64decode(text, validate=True), 16)
+    except (binascii.Error, ValueError) as err:
+        raise IsapiInvalidResponseError("bad public key") from err
+    return rsa.RSAPublicNumbers(RSA_EXPONENT, modulus).public_key()
+
+
+def encrypt_challenge(public_key: rsa.RSAPublicKey, key_text: str) -> str:
+    """The ``<Challenge><key>`` text carrying ``key_text`` (device side)."""
+    sealed = public_key.encrypt(key_text.encode(), padding.PKCS1v15())
+    return base64.b64encode(sealed.hex().encode()).decode()
+
+
+def decrypt_challenge(private_key: rsa.RSAPrivateKey, text: str) -> str:
+    """The 32-character key text hidden in a ``<Challenge><key>``."""
+    try:
+        sealed = bytes.fromhex(base64.b64decode(text, validate=True).decode())
+        key_text = private_key.decrypt(sealed, padding.PKCS1v15()).decode()[-32:]
+        bytes.fromhex(key_text)
+    except (binascii.Error, ValueError) as err:
+        raise IsapiInvalidResponseError("bad challenge") from err
+    if len(key_text) != 32:
+        raise IsapiInvalidResponseError("bad challenge key length")
+    return key_text
+
+
+def _aes(key_text: str) -> Cipher[modes.ECB]:
+    return Cipher(algorithms.AES(bytes.fromhex(key_text)), modes.ECB())
+
+
+def encrypt_password(key_text: str, password: str) -> str:
+    """The ``<ActivateInfo><password>`` text for ``password``."""
+    plain = key_text[:16].encode() + password.encode()
+    plain += b"\0" * (-len(plain) % 16)
+    encryptor = _aes(key_text).encryptor()
+    sealed = encryptor.update(plain) + encryptor.finalize()
+    return base64.b64encode(sealed.hex().encode()).decode()
+
+
+def decrypt_password(key_text: str, text: str) -> str:
+    """The password inside an ``<ActivateInfo><password>`` (device side)."""
+    try:
+        sealed = bytes.fromhex(base64.b64decode(text, validate=True).decode())
+        decryptor = _aes(key_text).decryptor()
+        plain = decryptor.update(sealed) + decryptor.finalize()
+    except (binascii.Error, ValueError) as err:
+        raise IsapiInvalidResponseError("bad activation password") from err
+    if plain[:16] != key_text[:16].encode():
+        raise IsapiInvalidResponseError("activation password was sealed with another key")
+    return plain[16:].rstrip(b"\0").decode()

@@ -1,0 +1,283 @@
+"""The async ISAPI client: one instance per device, over an injected aiohttp session."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+import logging
+from typing import Final
+
+import aiohttp
+from aiohttp import hdrs
+
+from . import activation
+from .errors import (
+    IsapiAccountLockedError,
+    IsapiAuthenticationError,
+    IsapiConnectionError,
+    IsapiDeviceBusyError,
+    IsapiDeviceError,
+    IsapiError,
+    IsapiInvalidResponseError,
+    IsapiNotActivatedError,
+    IsapiNotSupportedError,
+    IsapiResponseStatusError,
+    IsapiResultUnknownError,
+)
+from .models import DeviceInfo, ResponseStatus, RestoreMode, UserCheck
+from .xml import (
+    parse_activate_status,
+    parse_challenge,
+    parse_device_info,
+    parse_response_status,
+    parse_user_check,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT: Final = 10.0
+MAX_BODY_BYTES: Final = 1 << 20
+
+DEVICE_INFO_PATH: Final = "/ISAPI/System/deviceInfo"
+FACTORY_RESET_PATH: Final = "/ISAPI/System/factoryReset"
+REBOOT_PATH: Final = "/ISAPI/System/reboot"
+ACTIVATE_STATUS_PATH: Final = "/SDK/activateStatus"
+USER_CHECK_PATH: Final = "/ISAPI/Security/userCheck"
+CHALLENGE_PATH: Final = "/ISAPI/Security/challenge"
+ACTIVATE_PATH: Final = "/ISAPI/System/activate"
+
+# statusCode 1 is OK; 7 ("reboot required") still means the device took the request.
+_ACCEPTED_CODES: Final = frozenset({1, 7})
+_BUSY_SUB_STATUS: Final = frozenset({"deviceBusy", "busy"})
+_NOT_SUPPORTED_SUB_STATUS: Final = frozenset(
+    {"notSupport", "lowPrivilege", "methodNotAllowed", "invalidOperation"}
+)
+# Errors raised after the request may have reached the device (as opposed to "could not connect").
+_MAYBE_SENT_ERRORS: Final = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
+
+type _Handler = Callable[[aiohttp.ClientRequest], Awaitable[aiohttp.ClientResponse]]
+
+
+def status_error(status: ResponseStatus) -> IsapiResponseStatusError:
+    """The typed error for a ResponseStatus that is not OK."""
+    code, sub = status.status_code, status.sub_status_code
+    message = status.description or f"{status.status_string or 'error'} ({sub or code})"
+    if code == 2 or sub in _BUSY_SUB_STATUS:
+        return IsapiDeviceBusyError(code, sub, message)
+    if code == 4 or sub in _NOT_SUPPORTED_SUB_STATUS:
+        return IsapiNotSupportedError(code, sub, message)
+    if code == 3:
+        return IsapiDeviceError(code, sub, message)
+    return IsapiResponseStatusError(code, sub, message)
+
+
+def auth_error(body: bytes) -> IsapiError:
+    """The typed error for a 401 answer, using its userCheck/ResponseStatus body when present."""
+    if b"notActivated" in body:
+        return IsapiNotActivatedError("the device is not activated")
+    check = parse_user_check(body)
+    if check is None:
+        return IsapiAuthenticationError()
+    if check.locked:
+        return IsapiAccountLockedError(
+            "the account is locked",
+            attempts_left=0,
+            locked=True,
+            unlock_seconds=check.unlock_seconds,
+        )
+    return IsapiAuthenticationError(attempts_left=check.attempts_left)
+
+
+async def _read_bounded(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Read the body, refusing more than ``limit`` bytes."""
+    if response.content_length is not None and response.content_length > limit:
+        response.release()
+        raise IsapiInvalidResponseError(f"answer of {response.content_length} bytes is too large")
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > limit:
+            response.release()
+            raise IsapiInvalidResponseError(f"answer larger than {limit} bytes")
+    return bytes(body)
+
+
+class IsapiClient:
+    """Talks to one Hikvision device over ISAPI.
+
+    Digest authentication is aiohttp's ``DigestAuthMiddleware``: after the first challenge the
+    credentials are sent pre-emptively, so later calls cost one request each. A login the device
+    refuses is never retried, and destructive calls (restore, reboot) are never resent.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        *,
+        port: int | None = None,
+        username: str = "admin",
+        password: str = "",
+        ssl: bool = False,
+        verify_ssl: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        """Describe the device; nothing is sent until a call."""
+        self._session = session
+        scheme = "https" if ssl else "http"
+        port = port or (443 if ssl else 80)
+        bracketed = f"[{host}]" if ":" in host else host
+        self.base_url: Final = f"{scheme}://{bracketed}:{port}"
+        self._ssl = verify_ssl
+        self._timeout = timeout
+        self._max_body = max_body_bytes
+        self._digest = aiohttp.DigestAuthMiddleware(username, password)
+
+    async def device_info(self) -> DeviceInfo:
+        """``GET /ISAPI/System/deviceInfo``: the device's identity."""
+        return parse_device_info(await self._request(hdrs.METH_GET, DEVICE_INFO_PATH))
+
+    async def user_check(self) -> UserCheck:
+        """``GET /ISAPI/Security/userCheck``: whether the credentials work."""
+        check = parse_user_check(await self._request(hdrs.METH_GET, USER_CHECK_PATH))
+        if check is None:
+            raise IsapiInvalidResponseError("userCheck answer is not a userCheck document")
+        return check
+
+    async def is_activated(self) -> bool:
+        """``GET /SDK/activateStatus`` (no authentication): False for a factory-fresh device."""
+        return parse_activate_status(
+            await self._request(hdrs.METH_GET, ACTIVATE_STATUS_PATH, auth=False)
+        )
+
+    async def activate(self, password: str) -> ResponseStatus:
+        """Activate an inactive device with a new admin ``password`` (see ``activation``)."""
+        if not activation.password_is_strong(password):
+            raise ValueError("the password does not meet the device's strength rule")
+        key = await asyncio.to_thread(activation.new_key_pair)
+        public = f"<PublicKey><key>{activation.encode_public_key(key)}</key></PublicKey>"
+        answer = await self._request(
+            hdrs.METH_POST, CHALLENGE_PATH, data=public.encode(), auth=False
+        )
+        key_text = activation.decrypt_challenge(key, parse_challenge(answer))
+        sealed = activation.encrypt_password(key_text, password)
+        body = f"<ActivateInfo><password>{sealed}</password></ActivateInfo>"
+        return await self._status_call(ACTIVATE_PATH, data=body.encode(), auth=False)
+
+    async def restore_defaults(self, mode: RestoreMode = RestoreMode.BASIC) -> ResponseStatus:
+        """``PUT /ISAPI/System/factoryReset?mode=…``; the device then reboots. Never retried."""
+        params = {"mode": str(RestoreMode(mode))}
+        return await self._status_call(FACTORY_RESET_PATH, params=params, destructive=True)
+
+    async def reboot(self) -> ResponseStatus:
+        """``PUT /ISAPI/System/reboot``. Never retried."""
+        return await self._status_call(REBOOT_PATH, destructive=True)
+
+    async def _status_call(
+        self,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        data: bytes | None = None,
+        auth: bool = True,
+        destructive: bool = False,
+    ) -> ResponseStatus:
+        """A PUT answered by a ResponseStatus; raises the typed error unless it is accepted."""
+        body = await self._request(
+            hdrs.METH_PUT, path, params=params, data=data, auth=auth, destructive=destructive
+        )
+        status = parse_response_status(body)
+        if status.status_code not in _ACCEPTED_CODES:
+            raise status_error(status)
+        return status
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        data: bytes | None = None,
+        auth: bool = True,
+        destructive: bool = False,
+    ) -> bytes:
+        """Send one request and return the body of a 2xx answer, or raise a typed error."""
+        middlewares = (self._digest, self._guard(destructive)) if auth else ()
+        url = f"{self.base_url}{path}"
+        try:
+            async with asyncio.timeout(self._timeout):
+                async with self._session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    ssl=self._ssl,
+                    middlewares=middlewares,
+                    allow_redirects=False,
+                ) as response:
+                    body = await _read_bounded(response, self._max_body)
+                    status = response.status
+        except IsapiError:
+            raise
+        except (TimeoutError, *_MAYBE_SENT_ERRORS) as err:
+            if destructive:
+                raise IsapiResultUnknownError(
+                    f"{method} {path} was sent but the device did not answer ({err!r})"
+                ) from err
+            raise IsapiConnectionError(f"{method} {path}: {err!r}") from err
+        except aiohttp.ClientError as err:
+            raise IsapiConnectionError(f"{method} {path}: {err!r}") from err
+        _LOGGER.debug("%s %s -> %s (%d bytes)", method, path, status, len(body))
+        if 200 <= status < 300:
+            return body
+        if status == 401:
+            raise auth_error(body)
+        raise self._http_error(status, body)
+
+    @staticmethod
+    def _http_error(status: int, body: bytes) -> IsapiError:
+        """The typed error of a non-2xx, non-401 answer."""
+        try:
+            return status_error(parse_response_status(body))
+        except IsapiInvalidResponseError:
+            pass
+        if status in (403, 404, 405, 501):
+            return IsapiNotSupportedError(4, f"http{status}", f"HTTP {status}")
+        if status == 503:
+            return IsapiDeviceBusyError(2, f"http{status}", f"HTTP {status}")
+        if status >= 500:
+            return IsapiDeviceError(3, f"http{status}", f"HTTP {status}")
+        return IsapiInvalidResponseError(f"unexpected HTTP {status}")
+
+    def _guard(self, destructive: bool) -> aiohttp.ClientMiddlewareType:
+        """A middleware inside the digest one: refused logins and dropped commands stop here.
+
+        - A 401 to a request that carried credentials (and is not a ``stale`` nonce) is raised at
+          once, so the digest middleware cannot send the same refused credentials a second time.
+        - A destructive request whose connection dropped is not resent by aiohttp's idempotent
+          retry: the device may already be acting on it.
+        """
+        limit = self._max_body
+
+        async def guard(
+            request: aiohttp.ClientRequest, handler: _Handler
+        ) -> aiohttp.ClientResponse:
+            try:
+                response = await handler(request)
+            except _MAYBE_SENT_ERRORS as err:
+                if destructive:
+                    raise IsapiResultUnknownError(
+                        f"{request.method} {request.url.path} was sent but the connection "
+                        f"dropped ({err!r})"
+                    ) from err
+                raise
+            if (
+                response.status == 401
+                and hdrs.AUTHORIZATION in request.headers
+                and "stale=true" not in response.headers.get(hdrs.WWW_AUTHENTICATE, "").lower()
+            ):
+                raise auth_error(await _read_bounded(response, limit))
+            return response
+
+        return guard

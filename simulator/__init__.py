@@ -1,0 +1,6 @@
+"""A real ISAPI peer for tests, the demo and the benchmark: ``python -m simulator --cameras 3``."""
+
+from .catalog import CATALOG, Model, device_info_xml
+from .device import Fault, SimulatedCamera
+
+__all__ = ["CATALOG", "Fault", "Model", "SimulatedCamera", "device_info_xml"]

@@ -1,0 +1,364 @@
+"""One simulated Hikvision device: a real aiohttp server on 127.0.0.1 speaking ISAPI.
+
+It does digest authentication (MD5 or SHA-256, expiring nonces), counts failed logins and locks
+the account like the real firmware, restores (``basic`` keeps the password, ``full`` wipes it and
+leaves the device inactive), reboots (the port refuses connections for a while), activates, and
+injects faults per path. It counts every request by method and path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+import logging
+import secrets
+import time
+from typing import Final
+from xml.etree import ElementTree as ET
+
+from aiohttp import web
+
+from custom_components.hikvision_reset.isapi import activation
+from custom_components.hikvision_reset.isapi.errors import IsapiInvalidResponseError
+
+from .catalog import CATALOG, device_info_xml
+from .digest import DigestResult, DigestServer
+
+_LOGGER = logging.getLogger(__name__)
+XML: Final = "application/xml; charset=UTF-8"
+ANY_PATH: Final = "*"
+
+
+@dataclass
+class Fault:
+    """What goes wrong on one path (or on every path, under ``"*"``)."""
+
+    latency: float = 0.0  # seconds before answering
+    drop: bool = False  # close the connection after reading the request
+    http_status: int | None = None  # answer this HTTP status with an empty body
+    status_code: int | None = None  # answer this ResponseStatus statusCode…
+    sub_status: str = ""  # …with this subStatusCode
+    malformed: bool = False  # answer broken XML
+    oversized: bool = False  # answer 2 MiB
+    slow_body: float = 0.0  # seconds between body chunks
+    times: int | None = None  # requests it applies to; None = until cleared
+
+
+def response_status(code: int, sub: str, url: str) -> str:
+    """A ResponseStatus document."""
+    strings = {1: "OK", 2: "Device Busy", 3: "Device Error", 4: "Invalid Operation", 7: "Reboot"}
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<ResponseStatus version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">'
+        f"<requestURL>{url}</requestURL><statusCode>{code}</statusCode>"
+        f"<statusString>{strings.get(code, 'Error')}</statusString>"
+        f"<subStatusCode>{sub}</subStatusCode></ResponseStatus>\n"
+    )
+
+
+def user_check(*, status: int, locked: bool, unlock: int, attempts: int) -> str:
+    """A userCheck document as the firmware sends it with a 401."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<userCheck version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">\n'
+        f"<statusValue>{status}</statusValue>\n"
+        f"<statusString>{'OK' if status == 200 else 'Unauthorized'}</statusString>\n"
+        f"<isDefaultPassword>false</isDefaultPassword>\n"
+        f"<lockStatus>{'lock' if locked else 'unlock'}</lockStatus>\n"
+        f"<unlockTime>{unlock}</unlockTime>\n"
+        f"<retryLoginTime>{attempts}</retryLoginTime>\n"
+        "</userCheck>"
+    )
+
+
+@dataclass
+class SimulatedCamera:
+    """A Hikvision device on ``host:port``; ``port=0`` picks a free one on first start."""
+
+    model: str = "DS-2CD2143G2-I"
+    name: str = "Camera"
+    username: str = "admin"
+    password: str | None = "Passw0rd!"
+    host: str = "127.0.0.1"
+    port: int = 0
+    serial: str = field(default_factory=lambda: "20240101AAWR" + secrets.token_hex(4).upper())
+    mac: str = field(
+        default_factory=lambda: (
+            "c0:56:e3:" + ":".join(secrets.token_hex(3)[i : i + 2] for i in (0, 2, 4))
+        )
+    )
+    algorithm: str = "MD5"
+    namespace: str | None = None
+    max_attempts: int = 7
+    lock_seconds: float = 1800.0
+    reboot_seconds: float = 2.0
+    nonce_lifetime: float = 300.0
+    faults: dict[str, Fault] = field(default_factory=dict)
+    requests: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failed_logins: int = 0  # every refused login, ever
+    consecutive_failures: int = 0
+    locked_until: float = 0.0
+    ever_locked: bool = False
+    restores: list[str] = field(default_factory=list)
+    reboots: int = 0
+
+    def __post_init__(self) -> None:
+        """Check the model and prepare the server."""
+        self.spec = CATALOG[self.model]
+        self.digest = DigestServer("IP Camera", self.algorithm, self.nonce_lifetime)
+        self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._key_text: str | None = None
+        self.back_online = asyncio.Event()
+        self.back_online.set()
+
+    # ---- life cycle -------------------------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        """An inactive device (factory state) has no admin password."""
+        return self.password is not None
+
+    @property
+    def online(self) -> bool:
+        """Whether the port answers."""
+        return self._runner is not None
+
+    @property
+    def locked(self) -> bool:
+        """Whether the account is locked now."""
+        return time.monotonic() < self.locked_until
+
+    @property
+    def serial_number(self) -> str:
+        """The serial number deviceInfo reports (the integration's unique id)."""
+        return f"{self.spec.model.replace('/', '')}{self.serial}"
+
+    async def start(self) -> None:
+        """Listen on ``host:port``."""
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        await site.start()
+        if self.port == 0:
+            self.port = runner.addresses[0][1]
+        self._runner = runner
+
+    async def stop(self) -> None:
+        """Stop listening (connections are refused until :meth:`start`)."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def close(self) -> None:
+        """Stop, and cancel a pending reboot."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.stop()
+
+    async def reboot_now(self, seconds: float | None = None) -> None:
+        """Go offline for ``seconds`` (default ``reboot_seconds``), then come back."""
+        self.back_online.clear()
+        await asyncio.sleep(0.05)  # let the answer that caused the reboot leave
+        await self.stop()
+        await asyncio.sleep(self.reboot_seconds if seconds is None else seconds)
+        await self.start()
+        self.back_online.set()
+
+    def _spawn_reboot(self) -> None:
+        self.reboots += 1
+        task = asyncio.get_running_loop().create_task(self.reboot_now())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def unlock(self) -> None:
+        """What waiting ``lock_seconds`` does."""
+        self.locked_until = 0.0
+        self.consecutive_failures = 0
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port``."""
+        return f"http://{self.host}:{self.port}"
+
+    # ---- request handling ---------------------------------------------------------------------
+    def _fault(self, path: str) -> Fault | None:
+        for key in (path, ANY_PATH):
+            fault = self.faults.get(key)
+            if fault is None:
+                continue
+            if fault.times is not None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    del self.faults[key]
+            return fault
+        return None
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.requests[(request.method, request.path)] += 1
+        fault = self._fault(request.path)
+        if fault and fault.latency:
+            await asyncio.sleep(fault.latency)
+        if fault and fault.drop:
+            await request.read()
+            assert request.transport is not None
+            request.transport.abort()
+            raise web.HTTPServiceUnavailable  # never reaches the client: the socket is gone
+        public = {
+            ("GET", "/SDK/activateStatus"): self._activate_status,
+            ("POST", "/ISAPI/Security/challenge"): self._challenge,
+            ("PUT", "/ISAPI/System/activate"): self._activate,
+        }.get((request.method, request.path))
+        if public is None:
+            refused = self._authenticate(request)
+            if refused is not None:
+                return refused
+        if fault and (answer := await self._faulty_answer(request, fault)) is not None:
+            return answer
+        handler = public or {
+            ("GET", "/ISAPI/System/deviceInfo"): self._device_info,
+            ("GET", "/ISAPI/Security/userCheck"): self._user_check,
+            ("PUT", "/ISAPI/System/factoryReset"): self._factory_reset,
+            ("PUT", "/ISAPI/System/reboot"): self._reboot,
+        }.get((request.method, request.path))
+        if handler is None:
+            return self._xml(response_status(4, "notSupport", request.path), status=403)
+        return await handler(request)
+
+    async def _faulty_answer(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
+        if fault.http_status is not None:
+            return web.Response(status=fault.http_status)
+        if fault.status_code is not None:
+            body = response_status(fault.status_code, fault.sub_status, request.path)
+            return self._xml(body, status=200 if fault.status_code == 1 else 400)
+        if fault.malformed:
+            return self._xml("<ResponseStatus><statusCode>1</statusCode", status=200)
+        if fault.oversized:
+            return self._xml("<DeviceInfo>" + " " * (2 << 20) + "</DeviceInfo>")
+        if fault.slow_body:
+            response = web.StreamResponse(headers={"Content-Type": XML})
+            await response.prepare(request)
+            for chunk in ("<DeviceInfo>", "<model>X</model>", "</DeviceInfo>"):
+                await asyncio.sleep(fault.slow_body)
+                await response.write(chunk.encode())
+            await response.write_eof()
+            return response
+        return None
+
+    @staticmethod
+    def _xml(body: str, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+        return web.Response(
+            text=body,
+            status=status,
+            content_type="application/xml",
+            charset="UTF-8",
+            headers=headers,
+        )
+
+    def _unauthorized(self, body: str, *, stale: bool = False) -> web.Response:
+        return self._xml(
+            body, status=401, headers={"WWW-Authenticate": self.digest.challenge(stale=stale)}
+        )
+
+    def _lock_body(self) -> str:
+        unlock = max(0, int(self.locked_until - time.monotonic()))
+        return user_check(status=401, locked=True, unlock=unlock, attempts=0)
+
+    def _authenticate(self, request: web.Request) -> web.Response | None:
+        """None when the request may go on; otherwise the 401 to send."""
+        if not self.active:
+            return self._unauthorized(response_status(4, "notActivated", request.path))
+        result = self.digest.check(
+            request.headers.get("Authorization"), request.method, self.username, self.password
+        )
+        if result == DigestResult.MISSING:
+            return self._unauthorized(
+                user_check(
+                    status=401,
+                    locked=self.locked,
+                    unlock=0,
+                    attempts=self.max_attempts - self.consecutive_failures,
+                )
+            )
+        if result == DigestResult.STALE:
+            return self._unauthorized("", stale=True)
+        if self.locked:
+            return self._unauthorized(self._lock_body())
+        if result == DigestResult.OK:
+            self.consecutive_failures = 0
+            return None
+        self.failed_logins += 1
+        self.consecutive_failures += 1
+        left = self.max_attempts - self.consecutive_failures
+        if left <= 0:
+            self.locked_until = time.monotonic() + self.lock_seconds
+            self.ever_locked = True
+            return self._unauthorized(self._lock_body())
+        return self._unauthorized(user_check(status=401, locked=False, unlock=0, attempts=left))
+
+    async def _device_info(self, request: web.Request) -> web.Response:
+        return self._xml(
+            device_info_xml(
+                self.spec,
+                name=self.name,
+                serial=self.serial,
+                mac=self.mac,
+                namespace=self.namespace,
+            )
+        )
+
+    async def _user_check(self, request: web.Request) -> web.Response:
+        return self._xml(user_check(status=200, locked=False, unlock=0, attempts=self.max_attempts))
+
+    async def _factory_reset(self, request: web.Request) -> web.Response:
+        mode = request.query.get("mode", "basic")
+        if mode not in ("basic", "full"):
+            return self._xml(response_status(4, "invalidOperation", request.path), status=400)
+        self.restores.append(mode)
+        if mode == "full":
+            self.password = None
+        self._spawn_reboot()
+        return self._xml(response_status(1, "ok", request.path_qs))
+
+    async def _reboot(self, request: web.Request) -> web.Response:
+        self._spawn_reboot()
+        return self._xml(response_status(1, "ok", request.path))
+
+    async def _activate_status(self, request: web.Request) -> web.Response:
+        state = "true" if self.active else "false"
+        return self._xml(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ActivateStatus>'
+            f"<Activated>{state}</Activated></ActivateStatus>"
+        )
+
+    async def _challenge(self, request: web.Request) -> web.Response:
+        if self.active:
+            return self._xml(response_status(4, "invalidOperation", request.path), status=403)
+        try:
+            key = (ET.fromstring(await request.read()).findtext("key") or "").strip()
+            public_key = activation.decode_public_key(key)
+        except ET.ParseError, IsapiInvalidResponseError:
+            return self._xml(response_status(6, "badXmlContent", request.path), status=400)
+        self._key_text = secrets.token_hex(16)
+        sealed = activation.encrypt_challenge(public_key, self._key_text)
+        return self._xml(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Challenge version="2.0">'
+            f"<key>{sealed}</key></Challenge>"
+        )
+
+    async def _activate(self, request: web.Request) -> web.Response:
+        if self.active or self._key_text is None:
+            return self._xml(response_status(4, "invalidOperation", request.path), status=403)
+        try:
+            sealed = (ET.fromstring(await request.read()).findtext("password") or "").strip()
+            password = activation.decrypt_password(self._key_text, sealed)
+        except ET.ParseError, IsapiInvalidResponseError:
+            return self._xml(response_status(6, "badXmlContent", request.path), status=400)
+        if not activation.password_is_strong(password):
+            return self._xml(response_status(4, "riskPassword", request.path), status=400)
+        self.password, self._key_text = password, None
+        self.unlock()
+        return self._xml(response_status(1, "ok", request.path))
