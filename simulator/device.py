@@ -109,6 +109,7 @@ class SimulatedCamera:
         self.digest = DigestServer("IP Camera", self.algorithm, self.nonce_lifetime)
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._handlers: set[asyncio.Task[object]] = set()
         self._key_text: str | None = None
         self.back_online = asyncio.Event()
         self.back_online.set()
@@ -154,9 +155,10 @@ class SimulatedCamera:
 
     async def close(self) -> None:
         """Stop, and cancel a pending reboot."""
-        for task in list(self._tasks):
+        pending = [*self._tasks, *self._handlers]
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
         await self.stop()
 
     async def reboot_now(self, seconds: float | None = None) -> None:
@@ -198,6 +200,15 @@ class SimulatedCamera:
         return None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        try:
+            return await self._answer(request)
+        finally:
+            self._handlers.discard(task)
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         self.requests[(request.method, request.path)] += 1
         fault = self._fault(request.path)
         if fault and fault.latency:
@@ -233,7 +244,7 @@ class SimulatedCamera:
             return web.Response(status=fault.http_status)
         if fault.status_code is not None:
             body = response_status(fault.status_code, fault.sub_status, request.path)
-            return self._xml(body, status=200 if fault.status_code == 1 else 400)
+            return self._xml(body, status=200 if fault.status_code in (1, 7) else 400)
         if fault.malformed:
             return self._xml("<ResponseStatus><statusCode>1</statusCode", status=200)
         if fault.oversized:

@@ -220,6 +220,8 @@ class IsapiClient:
                     status = response.status
         except IsapiError:
             raise
+        except aiohttp.ClientConnectorError as err:  # never reached the device
+            raise IsapiConnectionError(f"{method} {path}: {err!r}") from err
         except (TimeoutError, *_MAYBE_SENT_ERRORS) as err:
             if destructive:
                 raise IsapiResultUnknownError(
@@ -265,6 +267,8 @@ class IsapiClient:
         ) -> aiohttp.ClientResponse:
             try:
                 response = await handler(request)
+            except aiohttp.ClientConnectorError:
+                raise
             except _MAYBE_SENT_ERRORS as err:
                 if destructive:
                     raise IsapiResultUnknownError(

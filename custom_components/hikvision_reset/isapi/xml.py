@@ -20,7 +20,7 @@ def local_name(tag: str) -> str:
 def parse_document(body: bytes | str, *roots: str) -> ET.Element:
     """Parse ``body`` and check that its root element is one of ``roots``."""
     try:
-        root = ET.fromstring(body)
+        root = ET.fromstring(body.strip())
     except ET.ParseError as err:
         raise IsapiInvalidResponseError(f"not XML: {err}") from err
     if local_name(root.tag) not in roots:

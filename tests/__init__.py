@@ -1,0 +1,1 @@
+"""Tests of the Hikvision Reset integration."""

@@ -1,0 +1,478 @@
+"""The ISAPI client against the simulator over real HTTP, and against real captures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+import json
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import aiohttp
+import pytest
+
+from custom_components.hikvision_reset.isapi import (
+    IsapiAccountLockedError,
+    IsapiAuthenticationError,
+    IsapiClient,
+    IsapiConnectionError,
+    IsapiDeviceBusyError,
+    IsapiDeviceError,
+    IsapiInvalidResponseError,
+    IsapiNotActivatedError,
+    IsapiNotSupportedError,
+    IsapiResponseStatusError,
+    IsapiResultUnknownError,
+    RestoreMode,
+)
+from custom_components.hikvision_reset.isapi import activation
+from custom_components.hikvision_reset.isapi.client import auth_error
+from custom_components.hikvision_reset.isapi.xml import (
+    parse_activate_status,
+    parse_challenge,
+    parse_device_info,
+    parse_response_status,
+    parse_user_check,
+)
+from simulator import CATALOG, Fault, SimulatedCamera
+
+from .conftest import FIXTURES, PASSWORD, CameraFactory
+
+GET_INFO = ("GET", "/ISAPI/System/deviceInfo")
+PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def client(session: aiohttp.ClientSession, camera: SimulatedCamera, **kwargs: Any) -> IsapiClient:
+    kwargs.setdefault("password", PASSWORD)
+    return IsapiClient(session, camera.host, port=camera.port, **kwargs)
+
+
+# ---- identity -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", sorted(CATALOG))
+@pytest.mark.parametrize("algorithm", ["MD5", "SHA-256"])
+async def test_device_info_every_model(
+    session: aiohttp.ClientSession, make_camera: CameraFactory, model: str, algorithm: str
+) -> None:
+    camera = await make_camera(model=model, algorithm=algorithm, name="Porch")
+    info = await client(session, camera).device_info()
+    assert info.model == model
+    assert info.serial_number == camera.serial_number
+    assert info.name == "Porch"
+    assert info.mac_address == camera.mac
+    assert info.firmware_version == CATALOG[model].firmware
+
+
+async def test_digest_challenge_paid_once(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """After the first challenge, credentials go pre-emptively: 10 calls cost 11 requests."""
+    isapi = client(session, camera)
+    for _ in range(10):
+        await isapi.device_info()
+    assert camera.requests[GET_INFO] == 11
+    assert camera.failed_logins == 0
+
+
+async def test_stale_nonce_is_renewed_without_a_failed_login(
+    session: aiohttp.ClientSession, make_camera: CameraFactory
+) -> None:
+    camera = await make_camera(nonce_lifetime=0.2)
+    isapi = client(session, camera)
+    await isapi.device_info()
+    await asyncio.sleep(0.3)
+    await isapi.device_info()  # the nonce has expired: stale=true, one more round trip
+    assert camera.requests[GET_INFO] == 4
+    assert camera.failed_logins == 0
+
+
+# ---- authentication and lockout -------------------------------------------------------------
+
+
+async def test_wrong_password_is_one_failed_login(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    with pytest.raises(IsapiAuthenticationError) as err:
+        await client(session, camera, password="wrong").device_info()
+    assert err.value.attempts_left == 6
+    assert not err.value.locked
+    assert camera.failed_logins == 1
+
+
+async def test_password_changed_under_a_preemptive_client_is_one_failed_login(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """aiohttp's digest middleware would resend refused credentials; the client must not."""
+    isapi = client(session, camera)
+    await isapi.device_info()
+    camera.password = "Changed-by-someone1"
+    with pytest.raises(IsapiAuthenticationError):
+        await isapi.device_info()
+    assert camera.failed_logins == 1
+
+
+async def test_lockout_after_seven_failures(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    bad = client(session, camera, password="wrong")
+    for left in range(6, 0, -1):
+        with pytest.raises(IsapiAuthenticationError) as err:
+            await bad.device_info()
+        assert err.value.attempts_left == left
+    with pytest.raises(IsapiAccountLockedError) as locked:
+        await bad.device_info()
+    assert locked.value.locked
+    assert 1790 <= (locked.value.unlock_seconds or 0) <= 1800
+    # Even the right password is refused while locked.
+    with pytest.raises(IsapiAccountLockedError):
+        await client(session, camera).device_info()
+    assert camera.ever_locked
+    camera.unlock()
+    assert (await client(session, camera).device_info()).model == camera.model
+
+
+async def test_user_check(session: aiohttp.ClientSession, camera: SimulatedCamera) -> None:
+    check = await client(session, camera).user_check()
+    assert check.status_value == 200
+    assert not check.locked
+
+
+# ---- restore and reboot ----------------------------------------------------------------------
+
+
+async def test_restore_basic_keeps_password_and_reboots(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    isapi = client(session, camera)
+    status = await isapi.restore_defaults(RestoreMode.BASIC)
+    assert status.ok
+    assert camera.restores == ["basic"]
+    assert camera.requests[PUT_RESET] == 2  # challenge + the request itself
+    await camera.back_online.wait()
+    assert camera.reboots == 1
+    assert await isapi.is_activated()
+    assert (await isapi.device_info()).serial_number == camera.serial_number
+
+
+async def test_restore_full_leaves_device_inactive_then_activation(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    isapi = client(session, camera)
+    await isapi.restore_defaults(RestoreMode.FULL)
+    await camera.back_online.wait()
+    assert not await isapi.is_activated()
+    with pytest.raises(IsapiNotActivatedError):
+        await isapi.device_info()
+    assert camera.failed_logins == 0
+    with pytest.raises(ValueError, match="strength"):
+        await isapi.activate("short")
+    await isapi.activate("N3w-Password")
+    assert camera.password == "N3w-Password"
+    fresh = client(session, camera, password="N3w-Password")
+    assert (await fresh.device_info()).model == camera.model
+
+
+async def test_activate_refused_on_an_active_device(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    with pytest.raises(IsapiNotSupportedError):
+        await client(session, camera).activate("N3w-Password")
+
+
+async def test_reboot(session: aiohttp.ClientSession, camera: SimulatedCamera) -> None:
+    assert (await client(session, camera).reboot()).ok
+    assert camera.reboots == 1
+    await camera.back_online.wait()
+
+
+async def test_dropped_restore_is_result_unknown_and_not_resent(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    isapi = client(session, camera)
+    await isapi.device_info()  # the challenge is known: the restore goes in one request
+    camera.faults[PUT_RESET[1]] = Fault(drop=True, times=1)
+    with pytest.raises(IsapiResultUnknownError):
+        await isapi.restore_defaults()
+    assert camera.requests[PUT_RESET] == 1
+
+
+async def test_slow_restore_is_result_unknown(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    isapi = client(session, camera, timeout=0.3)
+    await isapi.device_info()
+    camera.faults[PUT_RESET[1]] = Fault(latency=1.0, times=1)
+    with pytest.raises(IsapiResultUnknownError):
+        await isapi.restore_defaults()
+    assert camera.requests[PUT_RESET] == 1
+
+
+async def test_dropped_read_is_a_connection_error(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    camera.faults[GET_INFO[1]] = Fault(drop=True)
+    with pytest.raises(IsapiConnectionError) as err:
+        await client(session, camera).device_info()
+    assert not isinstance(err.value, IsapiResultUnknownError)
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault(status_code=2, sub_status="deviceBusy"), IsapiDeviceBusyError),
+        (Fault(status_code=4, sub_status="notSupport"), IsapiNotSupportedError),
+        (Fault(status_code=4, sub_status="lowPrivilege"), IsapiNotSupportedError),
+        (Fault(status_code=3, sub_status="deviceError"), IsapiDeviceError),
+        (Fault(status_code=6, sub_status="badXmlContent"), IsapiResponseStatusError),
+        (Fault(http_status=500), IsapiDeviceError),
+        (Fault(http_status=503), IsapiDeviceBusyError),
+        (Fault(http_status=404), IsapiNotSupportedError),
+        (Fault(http_status=302), IsapiInvalidResponseError),
+        (Fault(malformed=True), IsapiInvalidResponseError),
+    ],
+)
+async def test_restore_faults(
+    session: aiohttp.ClientSession, camera: SimulatedCamera, fault: Fault, error: type[Exception]
+) -> None:
+    camera.faults[PUT_RESET[1]] = fault
+    with pytest.raises(error):
+        await client(session, camera).restore_defaults()
+    assert camera.reboots == 0
+
+
+async def test_reboot_required_status_counts_as_accepted(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    camera.faults[PUT_RESET[1]] = Fault(status_code=7, sub_status="rebootRequired")
+    assert (await client(session, camera).restore_defaults()).status_code == 7
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault(oversized=True), IsapiInvalidResponseError),
+        (Fault(slow_body=0.5), IsapiConnectionError),
+        (Fault(latency=1.0), IsapiConnectionError),
+    ],
+)
+async def test_read_faults(
+    session: aiohttp.ClientSession, camera: SimulatedCamera, fault: Fault, error: type[Exception]
+) -> None:
+    camera.faults["*"] = fault
+    with pytest.raises(error):
+        await client(session, camera, timeout=0.3).device_info()
+
+
+async def test_streamed_body_over_the_limit(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """A body without Content-Length is cut at the limit too."""
+    camera.faults["*"] = Fault(slow_body=0.01)
+    with pytest.raises(IsapiInvalidResponseError):
+        await client(session, camera, max_body_bytes=20).device_info()
+
+
+async def test_refused_connection(session: aiohttp.ClientSession, camera: SimulatedCamera) -> None:
+    await camera.stop()
+    with pytest.raises(IsapiConnectionError):
+        await client(session, camera).device_info()
+    with pytest.raises(IsapiConnectionError) as err:
+        await client(session, camera).restore_defaults()
+    assert not isinstance(err.value, IsapiResultUnknownError)  # never sent
+
+
+async def test_unknown_path_is_not_supported(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    isapi = client(session, camera)
+    with pytest.raises(IsapiNotSupportedError):
+        await isapi._request("GET", "/ISAPI/Nothing")  # noqa: SLF001
+
+
+async def test_https_url_and_ipv6_host(session: aiohttp.ClientSession) -> None:
+    assert IsapiClient(session, "fe80::1", ssl=True).base_url == "https://[fe80::1]:443"
+    assert IsapiClient(session, "cam.local").base_url == "http://cam.local:80"
+
+
+# ---- parsing, on real captures ---------------------------------------------------------------
+
+needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures absent")
+
+
+def _xml_files(pattern: str) -> list[Path]:
+    return sorted(FIXTURES.rglob(pattern)) if FIXTURES.is_dir() else []
+
+
+@needs_fixtures
+@pytest.mark.parametrize("path", _xml_files("deviceInfo_*.xml"), ids=lambda p: p.name)
+def test_captured_device_info(path: Path) -> None:
+    raw = path.read_bytes()
+    info = parse_device_info(raw)
+    text = raw.decode()
+    assert f"<model>{info.model}</model>" in text
+    assert f"<serialNumber>{info.serial_number}</serialNumber>" in text
+    # The file name carries the model (the capture's own, '/' dropped).
+    assert info.model.replace("/", "-").split("-")[1] in path.name
+
+
+def _dict_to_xml(tag: str, value: Any) -> str:
+    if isinstance(value, dict):
+        attrs = "".join(
+            f' {k[1:]}="{escape(str(v))}"' for k, v in value.items() if k.startswith("@")
+        )
+        inner = "".join(_dict_to_xml(k, v) for k, v in value.items() if not k.startswith("@"))
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+    if isinstance(value, list):
+        return "".join(_dict_to_xml(tag, v) for v in value)
+    return f"<{tag}>{escape('' if value is None else str(value))}</{tag}>"
+
+
+@needs_fixtures
+@pytest.mark.parametrize(
+    "path", _xml_files("hikvision_next_devices_json/*.json"), ids=lambda p: p.name
+)
+def test_captured_device_info_dumps(path: Path) -> None:
+    """The 15 diagnostics dumps hold deviceInfo as dicts: rebuilt as XML, they parse the same."""
+    dump = json.loads(path.read_text())
+    raw = dump["data"]["ISAPI"]["System/deviceInfo"]["response"]["DeviceInfo"]
+    info = parse_device_info(_dict_to_xml("DeviceInfo", raw))
+    assert info.model == raw["model"]
+    assert info.serial_number == raw["serialNumber"]
+    assert path.stem.split("-")[1] in info.model
+
+
+STATUS_ERRORS = {
+    "badXmlContent": IsapiResponseStatusError,
+    "deviceError": IsapiDeviceError,
+    "invalidOperation": IsapiNotSupportedError,
+    "methodNotAllowed": IsapiNotSupportedError,
+    "notSupport": IsapiNotSupportedError,
+}
+
+
+@needs_fixtures
+@pytest.mark.parametrize("path", _xml_files("ResponseStatus_*.xml"), ids=lambda p: p.name)
+def test_captured_response_status(path: Path) -> None:
+    from custom_components.hikvision_reset.isapi.client import status_error
+
+    status = parse_response_status(path.read_bytes())
+    assert not status.ok
+    expected = STATUS_ERRORS[path.name.split("_")[1]]
+    assert type(status_error(status)) is expected
+
+
+@needs_fixtures
+def test_captured_locked_401() -> None:
+    raw = (FIXTURES / "unattributed" / "http401_userCheck_locked_with_headers.txt").read_bytes()
+    body = raw[raw.index(b"<?xml") :] if b"<?xml" in raw else raw[raw.index(b"<userCheck") :]
+    err = auth_error(body)
+    assert isinstance(err, IsapiAccountLockedError)
+    assert err.unlock_seconds == 210
+    assert err.attempts_left == 0
+
+
+@needs_fixtures
+def test_captured_html_401() -> None:
+    body = (FIXTURES / "http401_html_body_pyHik-issue15.txt").read_bytes()
+    err = auth_error(body)
+    assert type(err) is IsapiAuthenticationError
+    assert err.attempts_left is None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"not xml", "not XML"),
+        (b"<Other/>", "expected DeviceInfo"),
+        (b"<DeviceInfo><model>X</model></DeviceInfo>", "without model or serialNumber"),
+    ],
+)
+def test_device_info_rejects(body: bytes, message: str) -> None:
+    with pytest.raises(IsapiInvalidResponseError, match=message):
+        parse_device_info(body)
+
+
+def test_small_parsers() -> None:
+    info = parse_device_info(
+        "<DeviceInfo><model>M</model><serialNumber>S</serialNumber>"
+        "<macAddress>C056E3AABBCC</macAddress></DeviceInfo>"
+    )
+    assert info.name == "M"
+    assert info.mac_address == "c0:56:e3:aa:bb:cc"
+    odd = parse_device_info(
+        "<DeviceInfo><model>M</model><serialNumber>S</serialNumber><macAddress>X</macAddress>"
+        "</DeviceInfo>"
+    )
+    assert odd.mac_address == "x"
+    with pytest.raises(IsapiInvalidResponseError):
+        parse_response_status("<ResponseStatus><statusCode>x</statusCode></ResponseStatus>")
+    assert parse_user_check("<html/>") is None
+    assert not parse_activate_status("<ActivateStatus><Activated>false</Activated></ActivateStatus>")
+    with pytest.raises(IsapiInvalidResponseError):
+        parse_challenge("<Challenge/>")
+    assert isinstance(auth_error(b"<ResponseStatus>notActivated</ResponseStatus>"), IsapiNotActivatedError)
+
+
+async def test_user_check_answer_that_is_not_a_user_check(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    camera.faults["/ISAPI/Security/userCheck"] = Fault(status_code=1)
+    with pytest.raises(IsapiInvalidResponseError):
+        await client(session, camera).user_check()
+
+
+# ---- activation crypto -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "strong"),
+    [
+        ("abcdefgh", False),
+        ("abcdefg1", True),
+        ("ABCDEFG!", True),
+        ("Ab1!", False),
+        ("Abcdefgh12345678X", False),
+        ("12345678", False),
+    ],
+)
+def test_password_strength(password: str, strong: bool) -> None:
+    assert activation.password_is_strong(password) is strong
+
+
+def test_activation_round_trip_and_tampering() -> None:
+    key = activation.new_key_pair()
+    public = activation.decode_public_key(activation.encode_public_key(key))
+    key_text = "0123456789abcdef0123456789abcdef"
+    assert activation.decrypt_challenge(key, activation.encrypt_challenge(public, key_text)) == key_text
+    sealed = activation.encrypt_password(key_text, "N3w-Password")
+    assert activation.decrypt_password(key_text, sealed) == "N3w-Password"
+    with pytest.raises(IsapiInvalidResponseError):
+        activation.decrypt_password("f" * 32, sealed)
+    with pytest.raises(IsapiInvalidResponseError):
+        activation.decrypt_password(key_text, "%%%")
+    with pytest.raises(IsapiInvalidResponseError):
+        activation.decode_public_key("%%%")
+    with pytest.raises(IsapiInvalidResponseError):
+        activation.decrypt_challenge(key, "%%%")
+    short = activation.encrypt_challenge(public, "abcd")
+    with pytest.raises(IsapiInvalidResponseError):
+        activation.decrypt_challenge(key, short)
+
+
+async def test_simulator_rejects_bad_activation_bodies(
+    session: aiohttp.ClientSession, make_camera: CameraFactory
+) -> None:
+    camera = await make_camera(password=None)
+    isapi = client(session, camera)
+    with pytest.raises(IsapiNotSupportedError):  # activate before any challenge
+        await isapi._status_call("/ISAPI/System/activate", data=b"<x/>", auth=False)  # noqa: SLF001
+    with pytest.raises(IsapiResponseStatusError):
+        await isapi._request("POST", "/ISAPI/Security/challenge", data=b"<PublicKey><key>%</key></PublicKey>", auth=False)  # noqa: SLF001
