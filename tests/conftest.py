@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 # Imported at module level so that this package, not phcc's testing_config, is "hikvision_reset".
 import custom_components.hikvision_reset  # noqa: F401
@@ -22,6 +24,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from simulator import SimulatedCamera
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "isapi"
@@ -99,3 +102,33 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
 async def loaded_entry(hass: HomeAssistant, camera: SimulatedCamera) -> MockConfigEntry:
     """The Garage camera, set up."""
     return await setup_entry(hass, entry_for(camera))
+
+
+async def settle(hass: HomeAssistant, seconds: float = 0.2) -> None:
+    """Let real network I/O to the simulator finish (block_till_done does not wait for it)."""
+    for _ in range(int(seconds / 0.02)):
+        await hass.async_block_till_done()
+        await asyncio.sleep(0.02)
+
+
+class Clock:
+    """Moves Home Assistant's timers forward without freezing the event loop's clock.
+
+    (A frozen loop clock would stall the real HTTP exchanges with the simulator.)
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.hass = hass
+        self.offset = timedelta()
+
+    async def advance(self, delta: timedelta, times: int = 1) -> None:
+        for _ in range(times):
+            self.offset += delta
+            async_fire_time_changed(self.hass, dt_util.utcnow() + self.offset)
+            await settle(self.hass)
+
+
+@pytest.fixture
+def clock(hass: HomeAssistant) -> Clock:
+    """Fire HA's time-changed timers ahead of real time."""
+    return Clock(hass)

@@ -92,8 +92,8 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
     @property
     def device_id(self) -> str | None:
         """The camera's device registry id."""
-        device = dr.async_get(self.hass).async_get_device(
-            identifiers={(DOMAIN, str(self.config_entry.unique_id))}
+        device = dr.async_get(self.hass).async_get_device_by_identifier(
+            (DOMAIN, str(self.config_entry.unique_id)), self.config_entry.entry_id
         )
         return device.id if device else None
 

@@ -69,7 +69,9 @@ def async_raise_auth_issue(
         translation_placeholders=placeholders,
         data={"entry_id": entry.entry_id, "reason": reason},
     )
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, str(entry.unique_id))})
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(entry.unique_id)), entry.entry_id
+    )
     hass.bus.async_fire(
         EVENT_AUTH_FAILED,
         {

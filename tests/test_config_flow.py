@@ -1,0 +1,220 @@
+"""Config, reauth and reconfigure flows against the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SSL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from simulator import Fault, SimulatedCamera
+
+from .conftest import PASSWORD, CameraFactory, entry_for, setup_entry
+
+GET_INFO = ("GET", "/ISAPI/System/deviceInfo")
+
+
+def form(camera: SimulatedCamera, **overrides: Any) -> dict[str, Any]:
+    data = {
+        CONF_HOST: camera.host,
+        CONF_PORT: camera.port,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+        CONF_USERNAME: "admin",
+        CONF_PASSWORD: PASSWORD,
+    }
+    return data | overrides
+
+
+async def start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result["flow_id"]
+
+
+async def test_user_flow_creates_entry(hass: HomeAssistant, camera: SimulatedCamera) -> None:
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Garage"
+    assert result["result"].unique_id == camera.serial_number
+    assert result["data"] == form(camera) | {CONF_MODEL: "DS-2CD2143G2-I"}
+    await hass.async_block_till_done()
+
+
+async def test_default_port(hass: HomeAssistant, camera: SimulatedCamera) -> None:
+    """Without a port, 80 is used (the simulator is elsewhere, so the form says so)."""
+    flow_id = await start(hass)
+    data = form(camera)
+    del data[CONF_PORT]
+    result = await hass.config_entries.flow.async_configure(flow_id, data)
+    assert result["errors"] == {"base": "cannot_connect"}
+    data[CONF_SSL] = True
+    result = await hass.config_entries.flow.async_configure(flow_id, data)
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_already_configured_updates_host(
+    hass: HomeAssistant, camera: SimulatedCamera
+) -> None:
+    entry = entry_for(camera)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PORT: 1})
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_PORT] == camera.port
+
+
+async def test_wrong_password_is_one_attempt_and_recovers(
+    hass: HomeAssistant, camera: SimulatedCamera
+) -> None:
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, form(camera, password="wrong")
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth_attempts"}
+    assert result["description_placeholders"] == {"attempts": "6"}
+    assert camera.failed_logins == 1
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+
+async def test_locked_account_is_not_tried_again(
+    hass: HomeAssistant, camera: SimulatedCamera
+) -> None:
+    camera.consecutive_failures = 6  # one more failure locks it
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, form(camera, password="wrong")
+    )
+    assert result["errors"] == {"base": "account_locked"}
+    assert result["description_placeholders"] == {"minutes": "30"}
+    requests = sum(camera.requests.values())
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["errors"] == {"base": "account_locked"}
+    assert sum(camera.requests.values()) == requests  # nothing sent while locked
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault(malformed=True), "not_hikvision"),
+        (Fault(http_status=500), "unknown"),
+        (Fault(drop=True), "cannot_connect"),
+    ],
+)
+async def test_form_errors(
+    hass: HomeAssistant, camera: SimulatedCamera, fault: Fault, error: str
+) -> None:
+    camera.faults[GET_INFO[1]] = fault
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["errors"] == {"base": error}
+
+
+async def test_html_401_is_plain_invalid_auth(
+    hass: HomeAssistant, camera: SimulatedCamera
+) -> None:
+    """Old firmware answers 401 without a userCheck body: no attempts count to show."""
+    camera.faults[GET_INFO[1]] = Fault(http_status=401)
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["errors"] == {"base": "invalid_auth"}
+
+
+async def test_inactive_camera(hass: HomeAssistant, make_camera: CameraFactory) -> None:
+    camera = await make_camera(password=None)
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["errors"] == {"base": "not_activated"}
+
+
+async def test_reauth(hass: HomeAssistant, camera: SimulatedCamera) -> None:
+    entry = await setup_entry(hass, entry_for(camera))
+    camera.password = "N3w-Password"
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "still-wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth_attempts"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "N3w-Password"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_PASSWORD] == "N3w-Password"
+    assert camera.failed_logins == 1
+    await hass.async_block_till_done()
+
+
+async def test_reauth_other_camera(
+    hass: HomeAssistant, camera: SimulatedCamera, make_camera: CameraFactory
+) -> None:
+    other = await make_camera(model="DS-2CD2086G2-I")
+    entry = entry_for(camera)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PORT: other.port})
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_device"
+
+
+async def test_reconfigure(
+    hass: HomeAssistant, camera: SimulatedCamera, make_camera: CameraFactory
+) -> None:
+    entry = await setup_entry(hass, entry_for(camera))
+    old_port = camera.port
+    await camera.stop()
+    camera.port = 0
+    await camera.start()
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_SSL: False, CONF_VERIFY_SSL: True}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}  # port 80: nothing there
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: "127.0.0.1", CONF_PORT: camera.port, CONF_SSL: False, CONF_VERIFY_SSL: True},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_PORT] == camera.port != old_port
+    await hass.async_block_till_done()
+    other = await make_camera(model="DS-2CD2086G2-I")
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: "127.0.0.1", CONF_PORT: other.port, CONF_SSL: False, CONF_VERIFY_SSL: True},
+    )
+    assert result["reason"] == "wrong_device"
+
+
+async def test_unrelated_entry_untouched(hass: HomeAssistant, camera: SimulatedCamera) -> None:
+    other = MockConfigEntry(domain="other", data={})
+    other.add_to_hass(hass)
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
