@@ -155,7 +155,8 @@ async def test_restore_basic_keeps_password_and_reboots(
     status = await isapi.restore_defaults(RestoreMode.BASIC)
     assert status.ok
     assert camera.restores == ["basic"]
-    assert camera.requests[PUT_RESET] == 2  # challenge + the request itself
+    assert camera.requests[PUT_RESET] == 1  # the GET before it paid the digest challenge
+    assert camera.requests[GET_INFO] == 2
     await camera.back_online.wait()
     assert camera.reboots == 1
     assert await isapi.is_activated()

@@ -10,8 +10,10 @@ from homeassistant.components.button import ButtonEntity, ButtonEntityDescriptio
 from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN, STAGE_UNCONFIRMED
 from .coordinator import HikvisionConfigEntry, HikvisionCoordinator
 from .entity import HikvisionEntity
 from .helpers import hikvision_exception_handler
@@ -76,4 +78,10 @@ class HikvisionButtonEntity(HikvisionEntity, ButtonEntity):
     @hikvision_exception_handler
     async def async_press(self) -> None:
         """Send the command once; a failure is raised, never retried."""
-        await self.entity_description.press_fn(self.coordinator)
+        stage = await self.entity_description.press_fn(self.coordinator)
+        if stage == STAGE_UNCONFIRMED:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="result_unknown",
+                translation_placeholders={"name": self.coordinator.config_entry.title},
+            )

@@ -183,7 +183,14 @@ class IsapiClient:
         auth: bool = True,
         destructive: bool = False,
     ) -> ResponseStatus:
-        """A PUT answered by a ResponseStatus; raises the typed error unless it is accepted."""
+        """A PUT answered by a ResponseStatus; raises the typed error unless it is accepted.
+
+        Before a destructive PUT, one cheap authenticated GET: it checks the credentials and
+        leaves a fresh keep-alive connection, so that a connection the device closed while idle
+        cannot be mistaken for "the command was sent and the device dropped it".
+        """
+        if destructive:
+            await self._request(hdrs.METH_GET, DEVICE_INFO_PATH)
         body = await self._request(
             hdrs.METH_PUT, path, params=params, data=data, auth=auth, destructive=destructive
         )

@@ -1,0 +1,215 @@
+"""The buttons: entities, presses, the events of a restore, and failures."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.hikvision_reset import const
+from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
+from custom_components.hikvision_reset.issues import issue_id
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from simulator import Fault, SimulatedCamera
+
+from .conftest import entry_for, settle, setup_entry
+
+RESTORE = "button.garage_restore_defaults"
+FACTORY = "button.garage_factory_reset_erases_password"
+REBOOT = "button.garage_restart"
+SENSOR = "sensor.garage_last_restore"
+PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
+
+
+async def press(hass: HomeAssistant, entity_id: str) -> None:
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def wait_for_stage(hass: HomeAssistant, events: list, stage: str) -> None:
+    for _ in range(200):
+        if any(e.data["stage"] == stage for e in events):
+            await settle(hass, 0.06)
+            return
+        await settle(hass, 0.04)
+    raise AssertionError(f"no {stage} in {[e.data['stage'] for e in events]}")
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("platform", [Platform.BUTTON, Platform.SENSOR])
+async def test_entities(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("custom_components.hikvision_reset.PLATFORMS", [platform])
+    entry = await setup_entry(hass, entry_for(camera))
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+async def test_factory_reset_disabled_by_default(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    assert hass.states.get(RESTORE) is not None
+    assert hass.states.get(FACTORY) is None
+    entity = entity_registry.async_get(FACTORY)
+    assert entity is not None
+    assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+async def test_restore_defaults_follows_the_reboot(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    events = async_capture_events(hass, EVENT_RESTORE)
+    camera.reboot_seconds = 0.5
+    await press(hass, RESTORE)
+    assert camera.restores == ["basic"]
+    assert camera.requests[PUT_RESET] == 1  # pre-emptive digest: one request, never resent
+    await wait_for_stage(hass, events, "offline")
+    assert hass.states.get(RESTORE).state == STATE_UNAVAILABLE
+    assert hass.states.get(SENSOR).attributes["stage"] == "offline"
+    await wait_for_stage(hass, events, "online")
+    assert [e.data["stage"] for e in events] == ["accepted", "offline", "online"]
+    assert all(e.data["mode"] == "basic" for e in events)
+    assert events[0].data["device_id"] is not None
+    assert hass.states.get(RESTORE).state != STATE_UNAVAILABLE
+    sensor = hass.states.get(SENSOR)
+    assert sensor.state != "unknown"
+    assert sensor.attributes["stage"] == "online"
+    assert camera.failed_logins == 0
+
+
+async def test_reboot_button(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    events = async_capture_events(hass, EVENT_RESTORE)
+    await press(hass, REBOOT)
+    assert camera.reboots == 1
+    assert camera.restores == []
+    await wait_for_stage(hass, events, "online")
+    assert events[0].data["mode"] == "reboot"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_factory_reset_leads_to_activation_issue(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    loaded_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    events = async_capture_events(hass, EVENT_RESTORE)
+    await press(hass, FACTORY)
+    assert camera.restores == ["full"]
+    await wait_for_stage(hass, events, "online")
+    assert events[-1].data["activated"] is False
+    await settle(hass)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id(loaded_entry.entry_id))
+    assert issue is not None
+    assert issue.translation_key == "restored_full"
+    assert issue.data == {"entry_id": loaded_entry.entry_id, "reason": "restored_full"}
+    assert camera.failed_logins == 0
+
+
+@pytest.mark.parametrize(
+    ("fault", "key"),
+    [
+        (Fault(status_code=2, sub_status="deviceBusy"), "device_busy"),
+        (Fault(status_code=4, sub_status="notSupport"), "not_supported"),
+        (Fault(status_code=3, sub_status="deviceError"), "device_error"),
+        (Fault(drop=True), "result_unknown"),
+    ],
+)
+async def test_press_failure_is_translated_and_not_retried(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    loaded_entry: MockConfigEntry,
+    fault: Fault,
+    key: str,
+) -> None:
+    events = async_capture_events(hass, EVENT_RESTORE)
+    camera.faults[PUT_RESET[1]] = fault
+    with pytest.raises(HomeAssistantError) as err:
+        await press(hass, RESTORE)
+    assert err.value.translation_key == key
+    assert err.value.translation_placeholders["name"] == "Garage"
+    assert camera.requests[PUT_RESET] == 1
+    if key == "result_unknown":
+        assert [e.data["stage"] for e in events] == ["unconfirmed"]
+    else:
+        assert [e.data["stage"] for e in events] == ["failed"]
+        assert hass.states.get(SENSOR).attributes["stage"] == "failed"
+    await settle(hass)
+
+
+async def test_unreachable_camera(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    await camera.stop()
+    with pytest.raises(HomeAssistantError) as err:
+        await press(hass, RESTORE)
+    assert err.value.translation_key == "cannot_connect"
+
+
+async def test_camera_that_never_goes_down_times_out(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    loaded_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(const, "OFFLINE_TIMEOUT", 0.3)
+    events = async_capture_events(hass, EVENT_RESTORE)
+    camera.faults[PUT_RESET[1]] = Fault(status_code=1)  # says OK, does nothing
+    await press(hass, RESTORE)
+    await wait_for_stage(hass, events, "timeout")
+    assert [e.data["stage"] for e in events] == ["accepted", "timeout"]
+
+
+async def test_camera_that_answers_oddly_while_rebooting(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    loaded_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unparsable answer still means the camera is up."""
+    monkeypatch.setattr(const, "OFFLINE_TIMEOUT", 0.3)
+    camera.faults["/SDK/activateStatus"] = Fault(malformed=True)
+    camera.faults[PUT_RESET[1]] = Fault(status_code=1)
+    events = async_capture_events(hass, EVENT_RESTORE)
+    await press(hass, RESTORE)
+    await wait_for_stage(hass, events, "timeout")
+
+
+async def test_wrong_password_on_press_is_one_failed_login(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    loaded_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    camera.password = "Changed-by-someone1"
+    with pytest.raises(HomeAssistantError) as err:
+        await press(hass, RESTORE)
+    assert err.value.translation_key == "invalid_auth"
+    await settle(hass)
+    assert camera.failed_logins == 1
+    assert camera.restores == []
+    assert issue_registry.async_get_issue(DOMAIN, issue_id(loaded_entry.entry_id)) is not None
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
+    # A second press does not log in again with the refused password... it is the user's
+    # explicit action, so it is sent, once:
+    with pytest.raises(HomeAssistantError):
+        await press(hass, RESTORE)
+    assert camera.failed_logins == 2
