@@ -1,0 +1,1 @@
+"""Custom integrations live here (a package, so that mypy and pytest find them)."""

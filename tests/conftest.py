@@ -9,13 +9,6 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-
-# Imported at module level so that this package, not phcc's testing_config, is "hikvision_reset".
-import custom_components.hikvision_reset  # noqa: F401
-from custom_components.hikvision_reset import const
-from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -26,6 +19,13 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+# Imported at module level so that this package, not phcc's testing_config, is "hikvision_reset".
+import custom_components.hikvision_reset  # noqa: F401
+from custom_components.hikvision_reset import const
+from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
 from simulator import SimulatedCamera
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "isapi"
@@ -80,8 +80,12 @@ async def make_camera(socket_enabled: None) -> AsyncIterator[CameraFactory]:
 @pytest.fixture
 async def camera(make_camera: CameraFactory) -> SimulatedCamera:
     """One simulated DS-2CD2143G2-I dome called Garage."""
-    return await make_camera(model="DS-2CD2143G2-I", name="Garage", serial="20240101AAWR00000001",
-                             mac="c0:56:e3:00:00:01")
+    return await make_camera(
+        model="DS-2CD2143G2-I",
+        name="Garage",
+        serial="20240101AAWR00000001",
+        mac="c0:56:e3:00:00:01",
+    )
 
 
 def entry_for(camera: SimulatedCamera, password: str = PASSWORD) -> MockConfigEntry:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
-from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import (
     CONF_HOST,
@@ -19,6 +15,10 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
 from simulator import Fault, SimulatedCamera
 
 from .conftest import PASSWORD, CameraFactory, entry_for, setup_entry
@@ -84,9 +84,7 @@ async def test_wrong_password_is_one_attempt_and_recovers(
     hass: HomeAssistant, camera: SimulatedCamera
 ) -> None:
     flow_id = await start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, form(camera, password="wrong")
-    )
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera, password="wrong"))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth_attempts"}
     assert result["description_placeholders"] == {"attempts": "6"}
@@ -101,9 +99,7 @@ async def test_locked_account_is_not_tried_again(
 ) -> None:
     camera.consecutive_failures = 6  # one more failure locks it
     flow_id = await start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, form(camera, password="wrong")
-    )
+    result = await hass.config_entries.flow.async_configure(flow_id, form(camera, password="wrong"))
     assert result["errors"] == {"base": "account_locked"}
     assert result["description_placeholders"] == {"minutes": "30"}
     requests = sum(camera.requests.values())
@@ -129,9 +125,7 @@ async def test_form_errors(
     assert result["errors"] == {"base": error}
 
 
-async def test_html_401_is_plain_invalid_auth(
-    hass: HomeAssistant, camera: SimulatedCamera
-) -> None:
+async def test_html_401_is_plain_invalid_auth(hass: HomeAssistant, camera: SimulatedCamera) -> None:
     """Old firmware answers 401 without a userCheck body: no attempts count to show."""
     camera.faults[GET_INFO[1]] = Fault(http_status=401)
     flow_id = await start(hass)

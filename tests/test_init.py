@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, SCAN_INTERVAL
 from custom_components.hikvision_reset.issues import issue_id
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from simulator import Fault, SimulatedCamera
 
 from .conftest import CameraFactory, Clock, entry_for, setup_entry

@@ -25,9 +25,9 @@ from custom_components.hikvision_reset.isapi import (
     IsapiResponseStatusError,
     IsapiResultUnknownError,
     RestoreMode,
+    activation,
 )
-from custom_components.hikvision_reset.isapi import activation
-from custom_components.hikvision_reset.isapi.client import auth_error
+from custom_components.hikvision_reset.isapi.client import auth_error, status_error
 from custom_components.hikvision_reset.isapi.xml import (
     parse_activate_status,
     parse_challenge,
@@ -295,7 +295,7 @@ async def test_unknown_path_is_not_supported(
 ) -> None:
     isapi = client(session, camera)
     with pytest.raises(IsapiNotSupportedError):
-        await isapi._request("GET", "/ISAPI/Nothing")  # noqa: SLF001
+        await isapi._request("GET", "/ISAPI/Nothing")
 
 
 async def test_https_url_and_ipv6_host(session: aiohttp.ClientSession) -> None:
@@ -362,8 +362,6 @@ STATUS_ERRORS = {
 @needs_fixtures
 @pytest.mark.parametrize("path", _xml_files("ResponseStatus_*.xml"), ids=lambda p: p.name)
 def test_captured_response_status(path: Path) -> None:
-    from custom_components.hikvision_reset.isapi.client import status_error
-
     status = parse_response_status(path.read_bytes())
     assert not status.ok
     expected = STATUS_ERRORS[path.name.split("_")[1]]
@@ -416,10 +414,14 @@ def test_small_parsers() -> None:
     with pytest.raises(IsapiInvalidResponseError):
         parse_response_status("<ResponseStatus><statusCode>x</statusCode></ResponseStatus>")
     assert parse_user_check("<html/>") is None
-    assert not parse_activate_status("<ActivateStatus><Activated>false</Activated></ActivateStatus>")
+    assert not parse_activate_status(
+        "<ActivateStatus><Activated>false</Activated></ActivateStatus>"
+    )
     with pytest.raises(IsapiInvalidResponseError):
         parse_challenge("<Challenge/>")
-    assert isinstance(auth_error(b"<ResponseStatus>notActivated</ResponseStatus>"), IsapiNotActivatedError)
+    assert isinstance(
+        auth_error(b"<ResponseStatus>notActivated</ResponseStatus>"), IsapiNotActivatedError
+    )
 
 
 async def test_user_check_answer_that_is_not_a_user_check(
@@ -452,7 +454,10 @@ def test_activation_round_trip_and_tampering() -> None:
     key = activation.new_key_pair()
     public = activation.decode_public_key(activation.encode_public_key(key))
     key_text = "0123456789abcdef0123456789abcdef"
-    assert activation.decrypt_challenge(key, activation.encrypt_challenge(public, key_text)) == key_text
+    assert (
+        activation.decrypt_challenge(key, activation.encrypt_challenge(public, key_text))
+        == key_text
+    )
     sealed = activation.encrypt_password(key_text, "N3w-Password")
     assert activation.decrypt_password(key_text, sealed) == "N3w-Password"
     with pytest.raises(IsapiInvalidResponseError):
@@ -474,6 +479,11 @@ async def test_simulator_rejects_bad_activation_bodies(
     camera = await make_camera(password=None)
     isapi = client(session, camera)
     with pytest.raises(IsapiNotSupportedError):  # activate before any challenge
-        await isapi._status_call("/ISAPI/System/activate", data=b"<x/>", auth=False)  # noqa: SLF001
+        await isapi._status_call("/ISAPI/System/activate", data=b"<x/>", auth=False)
     with pytest.raises(IsapiResponseStatusError):
-        await isapi._request("POST", "/ISAPI/Security/challenge", data=b"<PublicKey><key>%</key></PublicKey>", auth=False)  # noqa: SLF001
+        await isapi._request(
+            "POST",
+            "/ISAPI/Security/challenge",
+            data=b"<PublicKey><key>%</key></PublicKey>",
+            auth=False,
+        )

@@ -6,17 +6,17 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_PASSWORD, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, EVENT_RESTORE
 from custom_components.hikvision_reset.issues import issue_id
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, CONF_PORT
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.setup import async_setup_component
 from simulator import Fault, SimulatedCamera
 
 from .conftest import PASSWORD, CameraFactory, entry_for, settle, setup_entry
@@ -245,9 +245,16 @@ async def test_issue_of_a_removed_entry(
 ) -> None:
     entry = await broken_entry(hass, camera)
     ir.async_create_issue(
-        hass, DOMAIN, "stray", is_fixable=True, severity=ir.IssueSeverity.ERROR,
-        translation_key="auth_failed", data={"entry_id": "gone", "reason": "invalid_auth"},
+        hass,
+        DOMAIN,
+        "stray",
+        is_fixable=True,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="auth_failed",
+        data={"entry_id": "gone", "reason": "invalid_auth"},
     )
-    resp = await client.post("/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": "stray"})
+    resp = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": "stray"}
+    )
     assert resp.status == HTTPStatus.NOT_FOUND
     assert entry.state is ConfigEntryState.SETUP_ERROR

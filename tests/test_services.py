@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.hikvision_reset.const import DOMAIN
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from simulator import Fault, SimulatedCamera
 
 from .conftest import CameraFactory, entry_for, settle, setup_entry
@@ -50,8 +50,11 @@ async def test_three_cameras_concurrently(
     ids = [device_id(device_registry, entry) for _, entry in cams]
     start = time.monotonic()
     response = await hass.services.async_call(
-        DOMAIN, "restore_defaults", {"device_id": ids, "mode": "basic"},
-        blocking=True, return_response=True,
+        DOMAIN,
+        "restore_defaults",
+        {"device_id": ids, "mode": "basic"},
+        blocking=True,
+        return_response=True,
     )
     elapsed = time.monotonic() - start
     # Concurrent: close to one camera's time, far from three.
@@ -69,8 +72,11 @@ async def test_partial_failure_is_reported_per_device(
     cams[1][0].faults[PUT_RESET[1]] = Fault(status_code=2, sub_status="deviceBusy")
     ids = [device_id(device_registry, entry) for _, entry in cams]
     response = await hass.services.async_call(
-        DOMAIN, "restore_defaults", {"device_id": ids, "mode": "full"},
-        blocking=True, return_response=True,
+        DOMAIN,
+        "restore_defaults",
+        {"device_id": ids, "mode": "full"},
+        blocking=True,
+        return_response=True,
     )
     results = response["results"]
     assert [r["result"] for r in results] == ["accepted", "error", "accepted"]
@@ -94,7 +100,9 @@ async def test_basic_is_the_default_mode(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     await hass.services.async_call(
-        DOMAIN, "restore_defaults", {"device_id": device_id(device_registry, loaded_entry)},
+        DOMAIN,
+        "restore_defaults",
+        {"device_id": device_id(device_registry, loaded_entry)},
         blocking=True,
     )
     assert camera.restores == ["basic"]

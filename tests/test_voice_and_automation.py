@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.components import conversation
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.hikvision_reset.const import DOMAIN
-from homeassistant.components import conversation
-from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import device_registry as dr
-from homeassistant.setup import async_setup_component
 from simulator import SimulatedCamera
 
 from .conftest import entry_for, settle, setup_entry
@@ -45,7 +45,11 @@ def voice_automation(device: str) -> dict[str, Any]:
         ],
         "actions": [
             {"action": "hikvision_reset.restore_defaults", "data": {"device_id": device}},
-            {"set_conversation_response": "Restoring the garage camera. It will be back in two minutes."},
+            {
+                "set_conversation_response": (
+                    "Restoring the garage camera. It will be back in two minutes."
+                )
+            },
         ],
     }
 
@@ -71,7 +75,9 @@ NOTIFY_AUTOMATION: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("sentence", ["reset the garage camera", "Restore defaults on the garage camera"])
+@pytest.mark.parametrize(
+    "sentence", ["reset the garage camera", "Restore defaults on the garage camera"]
+)
 async def test_voice_restores_the_camera_once(
     hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry, sentence: str
 ) -> None:
@@ -90,7 +96,11 @@ async def test_other_sentences_do_nothing(
 ) -> None:
     await setup_automations(hass, [voice_automation(device_id(hass, loaded_entry))])
     await conversation.async_converse(
-        hass, "what time is it", None, Context(), language="en",
+        hass,
+        "what time is it",
+        None,
+        Context(),
+        language="en",
         agent_id=conversation.HOME_ASSISTANT_AGENT,
     )
     assert camera.restores == []

@@ -43,9 +43,7 @@ class HikvisionRepairFlow(RepairsFlow):
             "reset_address": HARD_RESET_ADDRESS,
         }
 
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> RepairsFlowResult:
+    async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
         """Show the ways out."""
         if self.reason in (REASON_NOT_ACTIVATED, REASON_RESTORED_FULL):
             return await self.async_step_reset_done()
