@@ -37,7 +37,7 @@ class Fault:
     latency: float = 0.0  # seconds before answering
     drop: bool = False  # close the connection after reading the request
     http_status: int | None = None  # answer this HTTP status with an empty body
-    status_code: int | None = None  # answer this ResponseStatus statusCode…
+    status_code: int | None = None  # answer this ResponseStatus statusCode (with http_status)…
     sub_status: str = ""  # …with this subStatusCode
     malformed: bool = False  # answer broken XML
     oversized: bool = False  # answer 2 MiB
@@ -240,11 +240,12 @@ class SimulatedCamera:
         return await handler(request)
 
     async def _faulty_answer(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
-        if fault.http_status is not None:
-            return web.Response(status=fault.http_status)
         if fault.status_code is not None:
             body = response_status(fault.status_code, fault.sub_status, request.path)
-            return self._xml(body, status=200 if fault.status_code in (1, 7) else 400)
+            ok = fault.status_code in (1, 7)
+            return self._xml(body, status=fault.http_status or (200 if ok else 400))
+        if fault.http_status is not None:
+            return web.Response(status=fault.http_status)
         if fault.malformed:
             return self._xml("<ResponseStatus><statusCode>1</statusCode", status=200)
         if fault.oversized:

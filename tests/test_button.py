@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
@@ -21,7 +23,7 @@ from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from custom_components.hikvision_reset.issues import issue_id
 from simulator import Fault, SimulatedCamera
 
-from .conftest import entry_for, settle, setup_entry
+from .conftest import Clock, entry_for, settle, setup_entry
 
 RESTORE = "button.garage_restore_defaults"
 FACTORY = "button.garage_factory_reset_erases_password"
@@ -197,6 +199,7 @@ async def test_wrong_password_on_press_is_one_failed_login(
     camera: SimulatedCamera,
     loaded_entry: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
+    clock: Clock,
 ) -> None:
     camera.password = "Changed-by-someone1"
     with pytest.raises(HomeAssistantError) as err:
@@ -208,8 +211,7 @@ async def test_wrong_password_on_press_is_one_failed_login(
     assert issue_registry.async_get_issue(DOMAIN, issue_id(loaded_entry.entry_id)) is not None
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
-    # A second press does not log in again with the refused password... it is the user's
-    # explicit action, so it is sent, once:
-    with pytest.raises(HomeAssistantError):
-        await press(hass, RESTORE)
-    assert camera.failed_logins == 2
+    # Polling stops: time passes, no login is sent again.
+    await clock.advance(timedelta(minutes=5), times=3)
+    assert camera.failed_logins == 1
+    assert not camera.ever_locked

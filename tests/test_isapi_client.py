@@ -249,6 +249,27 @@ async def test_restore_faults(
     assert camera.reboots == 0
 
 
+async def test_error_status_with_http_200(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """Some firmware says 200 OK over a ResponseStatus that is an error."""
+    camera.faults[PUT_RESET[1]] = Fault(status_code=2, sub_status="deviceBusy", http_status=200)
+    with pytest.raises(IsapiDeviceBusyError):
+        await client(session, camera).restore_defaults()
+
+
+async def test_401_without_digest(session: aiohttp.ClientSession, camera: SimulatedCamera) -> None:
+    """A 401 that is no digest challenge (Basic-only firmware) is an authentication error."""
+    camera.faults["/SDK/activateStatus"] = Fault(http_status=401)
+    with pytest.raises(IsapiAuthenticationError):
+        await client(session, camera).is_activated()
+
+
+async def test_invalid_host(session: aiohttp.ClientSession) -> None:
+    with pytest.raises(IsapiConnectionError):
+        await IsapiClient(session, "not a host").device_info()
+
+
 async def test_reboot_required_status_counts_as_accepted(
     session: aiohttp.ClientSession, camera: SimulatedCamera
 ) -> None:
@@ -411,6 +432,10 @@ def test_small_parsers() -> None:
         "</DeviceInfo>"
     )
     assert odd.mac_address == "x"
+    bare = parse_device_info(
+        "<DeviceInfo><model>M</model><serialNumber>S</serialNumber></DeviceInfo>"
+    )
+    assert bare.mac_address is None
     with pytest.raises(IsapiInvalidResponseError):
         parse_response_status("<ResponseStatus><statusCode>x</statusCode></ResponseStatus>")
     assert parse_user_check("<html/>") is None
