@@ -1,0 +1,209 @@
+"""Packaging checks, the way hassfest and HACS look at the integration.
+
+hassfest itself is not in the homeassistant wheel, so its rules that matter here are checked with
+HA's own loaders (manifest, translations, icons, service descriptions) where they exist.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+
+from homeassistant.const import __version__ as HA_VERSION
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import icon, service, translation
+from homeassistant.loader import async_get_integration
+from homeassistant.setup import async_setup_component
+from PIL import Image
+import pytest
+import yaml
+
+from custom_components.hikvision_reset import const, helpers
+from custom_components.hikvision_reset.button import BUTTONS
+from custom_components.hikvision_reset.issues import _TRANSLATION_KEYS
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPONENT = ROOT / "custom_components" / "hikvision_reset"
+EN = json.loads((COMPONENT / "translations" / "en.json").read_text())
+
+
+def source(name: str) -> str:
+    return (COMPONENT / name).read_text()
+
+
+async def test_manifest(hass: HomeAssistant) -> None:
+    integration = await async_get_integration(hass, const.DOMAIN)
+    manifest = integration.manifest
+    keys = list(json.loads((COMPONENT / "manifest.json").read_text()))
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    for key in ("documentation", "issue_tracker", "codeowners", "version", "iot_class"):
+        assert manifest.get(key), key
+    assert manifest["config_flow"] is True
+    assert manifest["integration_type"] == "device"
+    assert manifest["iot_class"] == "local_polling"
+    assert manifest["requirements"] == []
+    assert integration.version is not None
+
+
+def test_hacs_json() -> None:
+    hacs = json.loads((ROOT / "hacs.json").read_text())
+    assert hacs["name"] == "Hikvision Reset"
+    assert hacs["homeassistant"] == HA_VERSION  # the version the tests run against
+    assert hacs["render_readme"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "size"), [("icon.png", 256), ("icon@2x.png", 512), ("logo.png", 256)]
+)
+def test_brand_images(name: str, size: int) -> None:
+    with Image.open(COMPONENT / "brand" / name) as image:
+        assert image.format == "PNG"
+        assert image.size == (size, size)
+
+
+async def test_translations_load_through_ha(hass: HomeAssistant) -> None:
+    for category in ("config", "entity", "exceptions", "issues", "services", "selector"):
+        loaded = await translation.async_get_translations(hass, "en", category, [const.DOMAIN])
+        assert loaded, category
+
+
+def test_entity_translations_match_the_entities() -> None:
+    used = {d.translation_key for d in BUTTONS if d.translation_key}
+    assert set(EN["entity"]["button"]) == used
+    assert set(EN["entity"]["sensor"]) == set(
+        re.findall(r"_attr_translation_key = \"(\w+)\"", source("sensor.py"))
+    )
+
+
+def test_exception_translations_match_the_code() -> None:
+    literal = set()
+    for path in COMPONENT.glob("*.py"):
+        if path.name in ("button.py", "sensor.py"):
+            literal |= set(re.findall(r'translation_key="(\w+)"', path.read_text())) - {
+                d.translation_key for d in BUTTONS
+            }
+        else:
+            literal |= set(re.findall(r'translation_key="(\w+)"', path.read_text()))
+    reasons = {
+        const.REASON_INVALID_AUTH,
+        const.REASON_LOCKED,
+        const.REASON_NOT_ACTIVATED,
+        const.REASON_RESTORED_FULL,
+    }
+    used = literal | {key for _, key in helpers._KEYS} | {"device_error"} | reasons
+    assert set(EN["exceptions"]) == used
+
+
+def test_form_errors_are_translated() -> None:
+    config_errors = set(re.findall(r'"base": "(\w+)"', source("config_flow.py")))
+    assert config_errors == set(EN["config"]["error"])
+    repair_errors = set(re.findall(r'errors\[[^\]]+\] = "(\w+)"', source("repairs.py")))
+    repair_errors |= config_errors
+    for key in EN["issues"]:
+        assert repair_errors <= set(EN["issues"][key]["fix_flow"]["error"]), key
+
+
+def test_issue_translations() -> None:
+    assert set(EN["issues"]) == {*_TRANSLATION_KEYS.values(), "not_activated", "restored_full"}
+    made = set(
+        re.findall(r'"(\w+)": ', source("issues.py").split("placeholders = {")[1].split("}")[0])
+    )
+    for key, issue in EN["issues"].items():
+        placeholders = set(re.findall(r"\{(\w+)\}", issue["title"] + issue["description"]))
+        assert placeholders <= made, key
+        assert set(issue["fix_flow"]["step"]) == {
+            "init",
+            "known_password",
+            "reset_done",
+            "activate",
+        }
+
+
+async def test_services_are_described_and_translated(hass: HomeAssistant) -> None:
+    assert await async_setup_component(hass, const.DOMAIN, {})
+    yaml_fields = yaml.safe_load(source("services.yaml"))["restore_defaults"]["fields"]
+    translated = EN["services"]["restore_defaults"]["fields"]
+    assert set(yaml_fields) == set(translated)
+    for field in translated.values():
+        assert field["name"]
+        assert field["description"]
+    descriptions = await service.async_get_all_descriptions(hass)
+    assert set(descriptions[const.DOMAIN]["restore_defaults"]["fields"]) == set(yaml_fields)
+    options = yaml_fields["mode"]["selector"]["select"]["options"]
+    assert set(EN["selector"]["restore_mode"]["options"]) == set(options)
+
+
+async def test_icons(hass: HomeAssistant) -> None:
+    icons = await icon.async_get_icons(hass, "entity", [const.DOMAIN])
+    buttons = icons[const.DOMAIN]["button"]
+    assert set(buttons) == {d.translation_key for d in BUTTONS if d.translation_key}
+    services = await icon.async_get_icons(hass, "services", [const.DOMAIN])
+    assert services[const.DOMAIN]["restore_defaults"]["service"] == "mdi:restore"
+
+
+QUALITY_RULES = {
+    "action-setup",
+    "appropriate-polling",
+    "brands",
+    "common-modules",
+    "config-flow-test-coverage",
+    "config-flow",
+    "dependency-transparency",
+    "docs-actions",
+    "docs-high-level-description",
+    "docs-installation-instructions",
+    "docs-removal-instructions",
+    "entity-event-setup",
+    "entity-unique-id",
+    "has-entity-name",
+    "runtime-data",
+    "test-before-configure",
+    "test-before-setup",
+    "unique-config-entry",
+    "action-exceptions",
+    "config-entry-unloading",
+    "docs-configuration-parameters",
+    "docs-installation-parameters",
+    "entity-unavailable",
+    "integration-owner",
+    "log-when-unavailable",
+    "parallel-updates",
+    "reauthentication-flow",
+    "test-coverage",
+    "devices",
+    "diagnostics",
+    "discovery-update-info",
+    "discovery",
+    "docs-data-update",
+    "docs-examples",
+    "docs-known-limitations",
+    "docs-supported-devices",
+    "docs-supported-functions",
+    "docs-troubleshooting",
+    "docs-use-cases",
+    "dynamic-devices",
+    "entity-category",
+    "entity-device-class",
+    "entity-disabled-by-default",
+    "entity-translations",
+    "exception-translations",
+    "icon-translations",
+    "reconfiguration-flow",
+    "repair-issues",
+    "stale-devices",
+    "async-dependency",
+    "inject-websession",
+    "strict-typing",
+}
+
+
+def test_quality_scale() -> None:
+    rules = yaml.safe_load(source("quality_scale.yaml"))["rules"]
+    assert set(rules) == QUALITY_RULES
+    for name, rule in rules.items():
+        status = rule if isinstance(rule, str) else rule["status"]
+        assert status in ("done", "todo", "exempt"), name
+        if status != "done":
+            assert isinstance(rule, dict) and rule.get("comment"), name
