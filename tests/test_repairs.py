@@ -70,7 +70,10 @@ async def test_known_password(
     flow = await FixFlow.start(client, entry)
     assert flow.last["type"] == "menu"
     assert flow.last["menu_options"] == ["known_password", "reset_done"]
-    assert flow.last["description_placeholders"]["reset_address"] == "192.168.1.64"
+    placeholders = flow.last["description_placeholders"]
+    assert placeholders["reset_address"] == "192.168.1.64"
+    assert placeholders["model"] == "DS-2CD2143G2-I"
+    assert placeholders["attempts_left"] == "6"
     result = await flow.send({"next_step_id": "known_password"})
     assert result["step_id"] == "known_password"
     result = await flow.send({CONF_PASSWORD: "still-wrong"})

@@ -172,7 +172,6 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         except IsapiError as err:
             self.last_restore.error = type(err).__name__
             self._fire(const.STAGE_FAILED, error=str(err))
-            self.async_update_listeners()
             if isinstance(err, (IsapiAuthenticationError, IsapiNotActivatedError)):
                 try:
                     self.async_handle_auth_error(err)
@@ -201,6 +200,7 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
                 **extra,
             },
         )
+        self.async_update_listeners()
 
     async def _answers(self) -> bool | None:
         """Whether the camera answers the unauthenticated activation check; None if down."""
@@ -226,7 +226,6 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
             await self._wait_for(online=False, limit=const.OFFLINE_TIMEOUT)
             self.rebooting = True
             self._fire(const.STAGE_OFFLINE)
-            self.async_update_listeners()
             activated = await self._wait_for(online=True, limit=const.ONLINE_TIMEOUT)
         except TimeoutError:
             self.rebooting = False

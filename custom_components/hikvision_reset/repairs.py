@@ -16,6 +16,7 @@ from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
 from .config_flow import async_try_login
@@ -30,14 +31,18 @@ CONF_NEW_PASSWORD = "new_password"
 class HikvisionRepairFlow(RepairsFlow):
     """Lead the user back to a working camera without locking its account."""
 
-    def __init__(self, entry: HikvisionConfigEntry, reason: str) -> None:
-        """Remember which camera, and why it fails."""
+    def __init__(
+        self, entry: HikvisionConfigEntry, reason: str, placeholders: dict[str, str]
+    ) -> None:
+        """Remember which camera, why it fails, and what the issue told the user."""
         self.entry = entry
         self.reason = reason
         self.host = entry.data[CONF_HOST]
+        self.issue_placeholders = placeholders
 
     def _placeholders(self) -> dict[str, str]:
         return {
+            **self.issue_placeholders,
             "name": self.entry.title,
             "host": self.host,
             "reset_address": HARD_RESET_ADDRESS,
@@ -144,4 +149,6 @@ async def async_create_fix_flow(
     entry = hass.config_entries.async_get_entry(str(data["entry_id"]))
     if entry is None or entry.domain != DOMAIN:
         raise data_entry_flow.UnknownFlow(f"no camera for {issue_id}")
-    return HikvisionRepairFlow(entry, str(data["reason"]))
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    placeholders = dict(issue.translation_placeholders or {}) if issue else {}
+    return HikvisionRepairFlow(entry, str(data["reason"]), placeholders)

@@ -1,0 +1,260 @@
+"""Run the demo: simulated cameras + Home Assistant, onboarded and set up over HA's own APIs.
+
+Run through ``scripts/demo`` (inside the project's Python 3.14 environment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+from pathlib import Path
+import shutil
+import signal
+import sys
+import time
+from typing import Any
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from simulator import SimulatedCamera  # noqa: E402
+
+HA_URL = "http://127.0.0.1:8123"
+CLIENT_ID = f"{HA_URL}/"
+USER, PASSWORD = "demo", "demo-password"
+CAMERAS = (  # (name, model, port): the third one's password gets changed behind HA's back
+    ("Garage", "DS-2CD2086G2-I", 18081),
+    ("Front door", "DS-2CD2143G2-I", 18082),
+    ("Backyard", "DS-2CD2386G2-ISU/SL", 18083),
+)
+CAMERA_PASSWORD = "Passw0rd!"
+
+
+def log(message: str) -> None:
+    print(f"[demo {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def prepare_config(config: Path) -> None:
+    """A fresh config dir: the checked-in configuration.yaml and this repo's integration."""
+    shutil.rmtree(config, ignore_errors=True)
+    config.mkdir(parents=True)
+    shutil.copy(REPO / "config" / "configuration.yaml", config / "configuration.yaml")
+    (config / "automations.yaml").write_text("[]\n")
+    (config / "custom_components").symlink_to(REPO / "custom_components")
+
+
+class HomeAssistantApi:
+    """The few REST/websocket calls a person's browser would make."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+        self.token = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def wait_up(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(aiohttp.ClientError):
+                async with self.session.get(f"{HA_URL}/api/onboarding") as resp:
+                    if resp.status == 200:
+                        return
+            await asyncio.sleep(1)
+        raise TimeoutError("Home Assistant did not start in time")
+
+    async def onboard(self) -> dict[str, Any]:
+        user = {"client_id": CLIENT_ID, "name": "Demo", "username": USER, "password": PASSWORD,
+                "language": "en"}
+        async with self.session.post(f"{HA_URL}/api/onboarding/users", json=user) as resp:
+            resp.raise_for_status()
+            code = (await resp.json())["auth_code"]
+        form = {"grant_type": "authorization_code", "code": code, "client_id": CLIENT_ID}
+        async with self.session.post(f"{HA_URL}/auth/token", data=form) as resp:
+            resp.raise_for_status()
+            tokens: dict[str, Any] = await resp.json()
+        self.token = tokens["access_token"]
+        for step, body in (("core_config", {}), ("analytics", {}),
+                           ("integration", {"client_id": CLIENT_ID, "redirect_uri": CLIENT_ID})):
+            async with self.session.post(
+                f"{HA_URL}/api/onboarding/{step}", json=body, headers=self.headers
+            ) as resp:
+                resp.raise_for_status()
+        return tokens
+
+    async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        async with self.session.post(f"{HA_URL}{path}", json=body or {}, headers=self.headers) as resp:
+            resp.raise_for_status()
+            return await resp.json()
+
+    async def add_camera(self, camera: SimulatedCamera) -> dict[str, Any]:
+        flow = await self.post("/api/config/config_entries/flow", {"handler": "hikvision_reset"})
+        result = await self.post(
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            {"host": camera.host, "port": camera.port, "ssl": False, "verify_ssl": True,
+             "username": camera.username, "password": CAMERA_PASSWORD},
+        )
+        if result["type"] != "create_entry":
+            raise RuntimeError(f"adding {camera.name} failed: {result}")
+        return dict(result["result"])
+
+    async def ws(self, *commands: dict[str, Any]) -> list[Any]:
+        async with self.session.ws_connect(f"{HA_URL}/api/websocket") as ws:
+            await ws.receive_json()
+            await ws.send_json({"type": "auth", "access_token": self.token})
+            assert (await ws.receive_json())["type"] == "auth_ok"
+            results = []
+            for i, command in enumerate(commands, 1):
+                await ws.send_json({"id": i, **command})
+                while (msg := await ws.receive_json()).get("id") != i:
+                    pass
+                results.append(msg["result"])
+            return results
+
+
+async def check(api: HomeAssistantApi) -> list[str]:
+    """What the smoke run asserts; the problems found."""
+    devices, issues = await api.ws(
+        {"type": "config/device_registry/list"}, {"type": "repairs/list_issues"}
+    )
+    ours = [d for d in devices if d.get("manufacturer") == "Hikvision"]
+    problems = []
+    if sorted(d["name"] for d in ours) != sorted(name for name, _, _ in CAMERAS):
+        problems.append(f"expected three Hikvision devices, got {[d['name'] for d in ours]}")
+    repair = [i for i in issues["issues"] if i["domain"] == "hikvision_reset"]
+    if len(repair) != 1 or repair[0]["translation_placeholders"]["name"] != "Backyard":
+        problems.append(f"expected the Backyard repair issue, got {repair}")
+    async with api.session.get(f"{HA_URL}/api/states/button.garage_restore_defaults",
+                               headers=api.headers) as resp:
+        if resp.status != 200:
+            problems.append("button.garage_restore_defaults is missing")
+    return problems
+
+
+def voice_automations(device_ids: dict[str, str]) -> str:
+    """The README's automations, with the demo's device ids."""
+    return json.dumps([
+        {
+            "id": "voice_reset_garage",
+            "alias": "Reset the garage camera by voice",
+            "triggers": [{"trigger": "conversation",
+                          "command": ["reset the garage camera",
+                                      "restore defaults on the garage camera"]}],
+            "actions": [
+                {"action": "hikvision_reset.restore_defaults",
+                 "data": {"device_id": device_ids["Garage"]}},
+                {"set_conversation_response": "Restoring the garage camera."},
+            ],
+        },
+        {
+            "id": "notify_reset_steps",
+            "alias": "Tell me how to reset a camera that refuses the password",
+            "triggers": [{"trigger": "event", "event_type": "hikvision_reset_auth_failed"}],
+            "actions": [{"action": "persistent_notification.create", "data": {
+                "title": "{{ trigger.event.data.name }} refuses Home Assistant's password",
+                "message": "Open Settings > System > Repairs for the reset steps of "
+                           "{{ trigger.event.data.model }}."}}],
+        },
+    ], indent=2)
+
+
+async def run(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    demo_dir = REPO / ".demo"
+    config = demo_dir / "config"
+    prepare_config(config)
+    cameras = [
+        SimulatedCamera(model=model, name=name, port=port, password=CAMERA_PASSWORD,
+                        serial=f"2024DEMO{i:08d}", mac=f"c0:56:e3:de:00:{i + 1:02x}",
+                        reboot_seconds=args.reboot_seconds)
+        for i, (name, model, port) in enumerate(CAMERAS)
+    ]
+    for camera in cameras:
+        await camera.start()
+    log(f"3 simulated cameras on 127.0.0.1:{', '.join(str(c.port) for c in cameras)}")
+    hass = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "homeassistant", "--config", str(config), "--skip-pip",
+        stdout=(demo_dir / "home-assistant.log").open("wb"), stderr=asyncio.subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log(f"Home Assistant starting (log: {demo_dir / 'home-assistant.log'})")
+    try:
+        async with aiohttp.ClientSession() as session:
+            api = HomeAssistantApi(session)
+            await api.wait_up(time.monotonic() + args.start_timeout)
+            tokens = await api.onboard()
+            entries = {c.name: await api.add_camera(c) for c in cameras}
+            log("onboarded; cameras added through the config flow")
+            devices = (await api.ws({"type": "config/device_registry/list"}))[0]
+            device_ids = {d["name"]: d["id"] for d in devices if d.get("manufacturer") == "Hikvision"}
+            (config / "automations.yaml").write_text(voice_automations(device_ids))
+            await api.post("/api/services/automation/reload")
+            # Someone changed the Backyard camera's password behind Home Assistant's back.
+            backyard = cameras[2]
+            backyard.password = "Changed-elsewhere1"
+            await api.post(f"/api/config/config_entries/entry/{entries['Backyard']['entry_id']}/reload")
+            await asyncio.sleep(1)
+            (demo_dir / "session.json").write_text(json.dumps(
+                {"url": HA_URL, "user": USER, "password": PASSWORD, "tokens": tokens,
+                 "client_id": CLIENT_ID, "device_ids": device_ids}))
+            log(f"ready in {time.monotonic() - started:.0f} s")
+            if args.browser:
+                from browser_check import check as browser_check  # noqa: PLC0415
+
+                session_data = json.loads((demo_dir / "session.json").read_text())
+                problems = await browser_check(
+                    session_data, Path(args.browser), lambda: list(cameras[0].restores)
+                )
+                for problem in problems:
+                    log(f"BROWSER FAILED: {problem}")
+                log(f"browser check: {'passed' if not problems else 'failed'}; screenshots in {args.browser}")
+                if problems:
+                    return 1
+            if args.smoke:
+                problems = await check(api)
+                for problem in problems:
+                    log(f"FAILED: {problem}")
+                log(f"smoke: {'3 devices and the repair issue are there' if not problems else 'failed'}")
+                log(f"failed logins at the Backyard camera: {backyard.failed_logins}")
+                return 1 if problems else 0
+            print(f"\n  Home Assistant: {HA_URL}\n  Login: {USER} / {PASSWORD}\n"
+                  "  Cameras: Garage, Front door, Backyard (Backyard refuses the password:\n"
+                  "  see Settings > System > Repairs). Ctrl-C stops everything.\n", flush=True)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            waiter = asyncio.ensure_future(hass.wait())
+            await asyncio.wait([waiter, asyncio.ensure_future(stop.wait())],
+                               return_when=asyncio.FIRST_COMPLETED)
+            return 0
+    finally:
+        if hass.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(hass.pid, signal.SIGTERM)
+            try:
+                await asyncio.wait_for(hass.wait(), 30)
+            except TimeoutError:
+                os.killpg(hass.pid, signal.SIGKILL)
+                await hass.wait()
+        for camera in cameras:
+            await camera.close()
+        log("stopped")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="check and stop (for CI)")
+    parser.add_argument("--browser", metavar="DIR", help="check in Chromium, screenshots to DIR")
+    parser.add_argument("--start-timeout", type=float, default=240.0)
+    parser.add_argument("--reboot-seconds", type=float, default=20.0)
+    sys.exit(asyncio.run(run(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()
