@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 import sys
 import time
@@ -19,12 +20,12 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from custom_components.hikvision_reset.isapi import (  # noqa: E402
+from custom_components.hikvision_reset.isapi import (
     IsapiAuthenticationError,
     IsapiClient,
     RestoreMode,
 )
-from simulator import Fault, SimulatedCamera  # noqa: E402
+from simulator import Fault, SimulatedCamera
 
 PASSWORD = "Passw0rd!"
 INFO = ("GET", "/ISAPI/System/deviceInfo")
@@ -51,10 +52,8 @@ async def failed_logins(session: aiohttp.ClientSession) -> tuple[int, int]:
     ours = IsapiClient(session, camera.host, port=camera.port, password=PASSWORD)
     await ours.device_info()
     camera.password = "Changed-elsewhere1"
-    try:
+    with contextlib.suppress(IsapiAuthenticationError):
         await ours.device_info()
-    except IsapiAuthenticationError:
-        pass
     ours_failed = camera.failed_logins
     camera.password, camera.failed_logins = PASSWORD, 0
     camera.unlock()
@@ -104,14 +103,20 @@ async def restore_wall_time(session: aiohttp.ClientSession, n: int = 6) -> tuple
 async def main() -> None:
     async with aiohttp.ClientSession() as session:
         ours, naive = await requests_per_call(session)
-        print(f"requests for 20 calls: ours {ours}, per-call challenge {naive}: "
-              f"ratio {naive / ours:.2f}x fewer")
+        print(
+            f"requests for 20 calls: ours {ours}, per-call challenge {naive}: "
+            f"ratio {naive / ours:.2f}x fewer"
+        )
         ours_f, plain_f = await failed_logins(session)
-        print(f"failed logins after a password change: ours {ours_f}, "
-              f"aiohttp digest alone {plain_f}: ratio {plain_f / ours_f:.1f}x fewer")
+        print(
+            f"failed logins after a password change: ours {ours_f}, "
+            f"aiohttp digest alone {plain_f}: ratio {plain_f / ours_f:.1f}x fewer"
+        )
         conc, seq = await restore_wall_time(session)
-        print(f"restore 6 cameras (300 ms each): concurrent {conc:.2f} s, sequential {seq:.2f} s: "
-              f"ratio {seq / conc:.1f}x faster")
+        print(
+            f"restore 6 cameras (300 ms each): concurrent {conc:.2f} s, sequential {seq:.2f} s: "
+            f"ratio {seq / conc:.1f}x faster"
+        )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,13 @@ from playwright.async_api import Page, TimeoutError as PlaywrightTimeout, async_
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -42,7 +47,7 @@ async def _shot(page: Page, out: Path, name: str) -> Path:
 
 async def check(session: dict[str, Any], out: Path, restores: Any) -> list[str]:
     """Run the check; ``restores()`` returns the Garage camera's restore list. Problems found."""
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the browser starts
     problems: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

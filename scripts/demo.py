@@ -69,8 +69,13 @@ class HomeAssistantApi:
         raise TimeoutError("Home Assistant did not start in time")
 
     async def onboard(self) -> dict[str, Any]:
-        user = {"client_id": CLIENT_ID, "name": "Demo", "username": USER, "password": PASSWORD,
-                "language": "en"}
+        user = {
+            "client_id": CLIENT_ID,
+            "name": "Demo",
+            "username": USER,
+            "password": PASSWORD,
+            "language": "en",
+        }
         async with self.session.post(f"{HA_URL}/api/onboarding/users", json=user) as resp:
             resp.raise_for_status()
             code = (await resp.json())["auth_code"]
@@ -79,8 +84,11 @@ class HomeAssistantApi:
             resp.raise_for_status()
             tokens: dict[str, Any] = await resp.json()
         self.token = tokens["access_token"]
-        for step, body in (("core_config", {}), ("analytics", {}),
-                           ("integration", {"client_id": CLIENT_ID, "redirect_uri": CLIENT_ID})):
+        for step, body in (
+            ("core_config", {}),
+            ("analytics", {}),
+            ("integration", {"client_id": CLIENT_ID, "redirect_uri": CLIENT_ID}),
+        ):
             async with self.session.post(
                 f"{HA_URL}/api/onboarding/{step}", json=body, headers=self.headers
             ) as resp:
@@ -88,7 +96,9 @@ class HomeAssistantApi:
         return tokens
 
     async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        async with self.session.post(f"{HA_URL}{path}", json=body or {}, headers=self.headers) as resp:
+        async with self.session.post(
+            f"{HA_URL}{path}", json=body or {}, headers=self.headers
+        ) as resp:
             resp.raise_for_status()
             return await resp.json()
 
@@ -96,8 +106,14 @@ class HomeAssistantApi:
         flow = await self.post("/api/config/config_entries/flow", {"handler": "hikvision_reset"})
         result = await self.post(
             f"/api/config/config_entries/flow/{flow['flow_id']}",
-            {"host": camera.host, "port": camera.port, "ssl": False, "verify_ssl": True,
-             "username": camera.username, "password": CAMERA_PASSWORD},
+            {
+                "host": camera.host,
+                "port": camera.port,
+                "ssl": False,
+                "verify_ssl": True,
+                "username": camera.username,
+                "password": CAMERA_PASSWORD,
+            },
         )
         if result["type"] != "create_entry":
             raise RuntimeError(f"adding {camera.name} failed: {result}")
@@ -129,8 +145,9 @@ async def check(api: HomeAssistantApi) -> list[str]:
     repair = [i for i in issues["issues"] if i["domain"] == "hikvision_reset"]
     if len(repair) != 1 or repair[0]["translation_placeholders"]["name"] != "Backyard":
         problems.append(f"expected the Backyard repair issue, got {repair}")
-    async with api.session.get(f"{HA_URL}/api/states/button.garage_restore_defaults",
-                               headers=api.headers) as resp:
+    async with api.session.get(
+        f"{HA_URL}/api/states/button.garage_restore_defaults", headers=api.headers
+    ) as resp:
         if resp.status != 200:
             problems.append("button.garage_restore_defaults is missing")
     return problems
@@ -138,110 +155,173 @@ async def check(api: HomeAssistantApi) -> list[str]:
 
 def voice_automations(device_ids: dict[str, str]) -> str:
     """The README's automations, with the demo's device ids."""
-    return json.dumps([
-        {
-            "id": "voice_reset_garage",
-            "alias": "Reset the garage camera by voice",
-            "triggers": [{"trigger": "conversation",
-                          "command": ["reset the garage camera",
-                                      "restore defaults on the garage camera"]}],
-            "actions": [
-                {"action": "hikvision_reset.restore_defaults",
-                 "data": {"device_id": device_ids["Garage"]}},
-                {"set_conversation_response": "Restoring the garage camera."},
-            ],
-        },
-        {
-            "id": "notify_reset_steps",
-            "alias": "Tell me how to reset a camera that refuses the password",
-            "triggers": [{"trigger": "event", "event_type": "hikvision_reset_auth_failed"}],
-            "actions": [{"action": "persistent_notification.create", "data": {
-                "title": "{{ trigger.event.data.name }} refuses Home Assistant's password",
-                "message": "Open Settings > System > Repairs for the reset steps of "
-                           "{{ trigger.event.data.model }}."}}],
-        },
-    ], indent=2)
+    return json.dumps(
+        [
+            {
+                "id": "voice_reset_garage",
+                "alias": "Reset the garage camera by voice",
+                "triggers": [
+                    {
+                        "trigger": "conversation",
+                        "command": [
+                            "reset the garage camera",
+                            "restore defaults on the garage camera",
+                        ],
+                    }
+                ],
+                "actions": [
+                    {
+                        "action": "hikvision_reset.restore_defaults",
+                        "data": {"device_id": device_ids["Garage"]},
+                    },
+                    {"set_conversation_response": "Restoring the garage camera."},
+                ],
+            },
+            {
+                "id": "notify_reset_steps",
+                "alias": "Tell me how to reset a camera that refuses the password",
+                "triggers": [{"trigger": "event", "event_type": "hikvision_reset_auth_failed"}],
+                "actions": [
+                    {
+                        "action": "persistent_notification.create",
+                        "data": {
+                            "title": (
+                                "{{ trigger.event.data.name }} refuses Home Assistant's password"
+                            ),
+                            "message": "Open Settings > System > Repairs for the reset steps of "
+                            "{{ trigger.event.data.model }}.",
+                        },
+                    }
+                ],
+            },
+        ],
+        indent=2,
+    )
+
+
+def make_cameras(reboot_seconds: float) -> list[SimulatedCamera]:
+    """The demo's three cameras, on fixed ports."""
+    return [
+        SimulatedCamera(
+            model=model,
+            name=name,
+            port=port,
+            password=CAMERA_PASSWORD,
+            serial=f"2024DEMO{i:08d}",
+            mac=f"c0:56:e3:de:00:{i + 1:02x}",
+            reboot_seconds=reboot_seconds,
+        )
+        for i, (name, model, port) in enumerate(CAMERAS)
+    ]
+
+
+async def populate(api: HomeAssistantApi, cameras: list[SimulatedCamera], demo_dir: Path) -> None:
+    """Onboard, add the cameras, load the README's automations, break the Backyard camera."""
+    tokens = await api.onboard()
+    entries = {c.name: await api.add_camera(c) for c in cameras}
+    log("onboarded; cameras added through the config flow")
+    devices = (await api.ws({"type": "config/device_registry/list"}))[0]
+    device_ids = {d["name"]: d["id"] for d in devices if d.get("manufacturer") == "Hikvision"}
+    (demo_dir / "config" / "automations.yaml").write_text(voice_automations(device_ids))
+    await api.post("/api/services/automation/reload")
+    # Someone changed the Backyard camera's password behind Home Assistant's back.
+    cameras[2].password = "Changed-elsewhere1"
+    backyard = entries["Backyard"]["entry_id"]
+    await api.post(f"/api/config/config_entries/entry/{backyard}/reload")
+    await asyncio.sleep(1)
+    session = {
+        "url": HA_URL,
+        "user": USER,
+        "password": PASSWORD,
+        "tokens": tokens,
+        "client_id": CLIENT_ID,
+        "device_ids": device_ids,
+    }
+    (demo_dir / "session.json").write_text(json.dumps(session))
+
+
+async def verify(
+    args: argparse.Namespace, api: HomeAssistantApi, cameras: list[SimulatedCamera], demo_dir: Path
+) -> int:
+    """The browser check and the smoke check, when asked for; the exit code."""
+    problems: list[str] = []
+    if args.browser:
+        from browser_check import check as browser_check  # noqa: PLC0415
+
+        session = json.loads((demo_dir / "session.json").read_text())
+        found = await browser_check(session, Path(args.browser), lambda: list(cameras[0].restores))
+        problems += [f"browser: {p}" for p in found]
+        log(f"browser check: {'passed' if not found else 'failed'}; screenshots in {args.browser}")
+    if args.smoke:
+        found = await check(api)
+        problems += found
+        log(f"smoke: {'3 devices and the repair issue are there' if not found else 'failed'}")
+        log(f"failed logins at the Backyard camera: {cameras[2].failed_logins}")
+    for problem in problems:
+        log(f"FAILED: {problem}")
+    return 1 if problems else 0
+
+
+async def wait_for_ctrl_c(hass: asyncio.subprocess.Process) -> None:
+    """Run until Ctrl-C (or Home Assistant exits)."""
+    print(
+        f"\n  Home Assistant: {HA_URL}\n  Login: {USER} / {PASSWORD}\n"
+        "  Cameras: Garage, Front door, Backyard (Backyard refuses the password:\n"
+        "  see Settings > System > Repairs). Ctrl-C stops everything.\n",
+        flush=True,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await asyncio.wait(
+        [asyncio.ensure_future(hass.wait()), asyncio.ensure_future(stop.wait())],
+        return_when=asyncio.FIRST_COMPLETED,
+    )
+
+
+async def stop_hass(hass: asyncio.subprocess.Process) -> None:
+    """Stop Home Assistant (its whole process group)."""
+    if hass.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(hass.pid, signal.SIGTERM)
+    try:
+        await asyncio.wait_for(hass.wait(), 30)
+    except TimeoutError:
+        os.killpg(hass.pid, signal.SIGKILL)
+        await hass.wait()
 
 
 async def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     demo_dir = REPO / ".demo"
-    config = demo_dir / "config"
-    prepare_config(config)
-    cameras = [
-        SimulatedCamera(model=model, name=name, port=port, password=CAMERA_PASSWORD,
-                        serial=f"2024DEMO{i:08d}", mac=f"c0:56:e3:de:00:{i + 1:02x}",
-                        reboot_seconds=args.reboot_seconds)
-        for i, (name, model, port) in enumerate(CAMERAS)
-    ]
+    prepare_config(demo_dir / "config")
+    cameras = make_cameras(args.reboot_seconds)
     for camera in cameras:
         await camera.start()
     log(f"3 simulated cameras on 127.0.0.1:{', '.join(str(c.port) for c in cameras)}")
+    log_file = demo_dir / "home-assistant.log"
     hass = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "homeassistant", "--config", str(config), "--skip-pip",
-        stdout=(demo_dir / "home-assistant.log").open("wb"), stderr=asyncio.subprocess.STDOUT,
+        *(sys.executable, "-m", "homeassistant", "--config", str(demo_dir / "config")),
+        "--skip-pip",
+        stdout=log_file.open("wb"),
+        stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
     )
-    log(f"Home Assistant starting (log: {demo_dir / 'home-assistant.log'})")
+    log(f"Home Assistant starting (log: {log_file})")
     try:
         async with aiohttp.ClientSession() as session:
             api = HomeAssistantApi(session)
             await api.wait_up(time.monotonic() + args.start_timeout)
-            tokens = await api.onboard()
-            entries = {c.name: await api.add_camera(c) for c in cameras}
-            log("onboarded; cameras added through the config flow")
-            devices = (await api.ws({"type": "config/device_registry/list"}))[0]
-            device_ids = {d["name"]: d["id"] for d in devices if d.get("manufacturer") == "Hikvision"}
-            (config / "automations.yaml").write_text(voice_automations(device_ids))
-            await api.post("/api/services/automation/reload")
-            # Someone changed the Backyard camera's password behind Home Assistant's back.
-            backyard = cameras[2]
-            backyard.password = "Changed-elsewhere1"
-            await api.post(f"/api/config/config_entries/entry/{entries['Backyard']['entry_id']}/reload")
-            await asyncio.sleep(1)
-            (demo_dir / "session.json").write_text(json.dumps(
-                {"url": HA_URL, "user": USER, "password": PASSWORD, "tokens": tokens,
-                 "client_id": CLIENT_ID, "device_ids": device_ids}))
+            await populate(api, cameras, demo_dir)
             log(f"ready in {time.monotonic() - started:.0f} s")
-            if args.browser:
-                from browser_check import check as browser_check  # noqa: PLC0415
-
-                session_data = json.loads((demo_dir / "session.json").read_text())
-                problems = await browser_check(
-                    session_data, Path(args.browser), lambda: list(cameras[0].restores)
-                )
-                for problem in problems:
-                    log(f"BROWSER FAILED: {problem}")
-                log(f"browser check: {'passed' if not problems else 'failed'}; screenshots in {args.browser}")
-                if problems:
-                    return 1
-            if args.smoke:
-                problems = await check(api)
-                for problem in problems:
-                    log(f"FAILED: {problem}")
-                log(f"smoke: {'3 devices and the repair issue are there' if not problems else 'failed'}")
-                log(f"failed logins at the Backyard camera: {backyard.failed_logins}")
-                return 1 if problems else 0
-            print(f"\n  Home Assistant: {HA_URL}\n  Login: {USER} / {PASSWORD}\n"
-                  "  Cameras: Garage, Front door, Backyard (Backyard refuses the password:\n"
-                  "  see Settings > System > Repairs). Ctrl-C stops everything.\n", flush=True)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            waiter = asyncio.ensure_future(hass.wait())
-            await asyncio.wait([waiter, asyncio.ensure_future(stop.wait())],
-                               return_when=asyncio.FIRST_COMPLETED)
+            if args.browser or args.smoke:
+                return await verify(args, api, cameras, demo_dir)
+            await wait_for_ctrl_c(hass)
             return 0
     finally:
-        if hass.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(hass.pid, signal.SIGTERM)
-            try:
-                await asyncio.wait_for(hass.wait(), 30)
-            except TimeoutError:
-                os.killpg(hass.pid, signal.SIGKILL)
-                await hass.wait()
+        await stop_hass(hass)
         for camera in cameras:
             await camera.close()
         log("stopped")

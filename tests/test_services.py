@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -27,6 +28,19 @@ def device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry) -> str
     return device.id
 
 
+async def restore(hass: HomeAssistant, ids: list[str], mode: str) -> dict[str, Any]:
+    """Call the action on ``ids`` and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "restore_defaults",
+        {"device_id": ids, "mode": mode},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
 async def three_cameras(
     hass: HomeAssistant, make_camera: CameraFactory, latency: float
 ) -> list[tuple[SimulatedCamera, MockConfigEntry]]:
@@ -49,13 +63,7 @@ async def test_three_cameras_concurrently(
     cams = await three_cameras(hass, make_camera, latency)
     ids = [device_id(device_registry, entry) for _, entry in cams]
     start = time.monotonic()
-    response = await hass.services.async_call(
-        DOMAIN,
-        "restore_defaults",
-        {"device_id": ids, "mode": "basic"},
-        blocking=True,
-        return_response=True,
-    )
+    response = await restore(hass, ids, "basic")
     elapsed = time.monotonic() - start
     # Concurrent: close to one camera's time, far from three.
     assert latency <= elapsed < 2 * latency
@@ -71,13 +79,7 @@ async def test_partial_failure_is_reported_per_device(
     cams = await three_cameras(hass, make_camera, 0)
     cams[1][0].faults[PUT_RESET[1]] = Fault(status_code=2, sub_status="deviceBusy")
     ids = [device_id(device_registry, entry) for _, entry in cams]
-    response = await hass.services.async_call(
-        DOMAIN,
-        "restore_defaults",
-        {"device_id": ids, "mode": "full"},
-        blocking=True,
-        return_response=True,
-    )
+    response = await restore(hass, ids, "full")
     results = response["results"]
     assert [r["result"] for r in results] == ["accepted", "error", "accepted"]
     assert results[1]["error"] == "device_busy"

@@ -107,16 +107,11 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
             info = await self.client.device_info()
         except (IsapiAuthenticationError, IsapiNotActivatedError) as err:
             self.async_handle_auth_error(err)
-        except IsapiConnectionError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-            ) from err
         except IsapiError as err:
+            key = "cannot_connect" if isinstance(err, IsapiConnectionError) else "device_error"
             raise UpdateFailed(
                 translation_domain=DOMAIN,
-                translation_key="device_error",
+                translation_key=key,
                 translation_placeholders={"error": str(err)},
             ) from err
         async_clear_auth_issue(self.hass, self.config_entry.entry_id)
