@@ -240,6 +240,22 @@ async def populate(api: HomeAssistantApi, cameras: list[SimulatedCamera], demo_d
     (demo_dir / "session.json").write_text(json.dumps(session))
 
 
+async def wait_for_comeback(api: HomeAssistantApi, deadline: float) -> list[str]:
+    """After the browser pressed Restore defaults: the Garage camera reboots and comes back."""
+    url = f"{HA_URL}/api/states/sensor.garage_last_restore"
+    stages: list[str] = []
+    while time.monotonic() < deadline:
+        async with api.session.get(url, headers=api.headers) as resp:
+            stage = (await resp.json())["attributes"].get("stage")
+        if stage and (not stages or stages[-1] != stage):
+            stages.append(stage)
+            log(f"Garage restore stage: {stage}")
+        if stage == "online":
+            return []
+        await asyncio.sleep(1)
+    return [f"the Garage camera did not come back (stages seen: {stages})"]
+
+
 async def verify(
     args: argparse.Namespace, api: HomeAssistantApi, cameras: list[SimulatedCamera], demo_dir: Path
 ) -> int:
@@ -252,6 +268,8 @@ async def verify(
         found = await browser_check(session, Path(args.browser), lambda: list(cameras[0].restores))
         problems += [f"browser: {p}" for p in found]
         log(f"browser check: {'passed' if not found else 'failed'}; screenshots in {args.browser}")
+        if not found:
+            problems += await wait_for_comeback(api, time.monotonic() + 120)
     if args.smoke:
         found = await check(api)
         problems += found

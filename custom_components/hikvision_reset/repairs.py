@@ -16,7 +16,7 @@ from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import issue_registry as ir, selector
 import voluptuous as vol
 
 from .config_flow import async_try_login
@@ -26,6 +26,14 @@ from .isapi import IsapiConnectionError, IsapiError
 from .isapi.activation import password_is_strong
 
 CONF_NEW_PASSWORD = "new_password"
+
+
+def _password(autocomplete: str) -> selector.TextSelector:
+    return selector.TextSelector(
+        selector.TextSelectorConfig(
+            type=selector.TextSelectorType.PASSWORD, autocomplete=autocomplete
+        )
+    )
 
 
 class HikvisionRepairFlow(RepairsFlow):
@@ -74,7 +82,7 @@ class HikvisionRepairFlow(RepairsFlow):
                 return self._finish(data)
         return self.async_show_form(
             step_id="known_password",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): str}),
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _password("current-password")}),
             errors=errors,
             description_placeholders=placeholders,
         )
@@ -129,7 +137,7 @@ class HikvisionRepairFlow(RepairsFlow):
                     return self._finish(data)
         return self.async_show_form(
             step_id="activate",
-            data_schema=vol.Schema({vol.Required(CONF_NEW_PASSWORD): str}),
+            data_schema=vol.Schema({vol.Required(CONF_NEW_PASSWORD): _password("new-password")}),
             errors=errors,
             description_placeholders=self._placeholders(),
         )
