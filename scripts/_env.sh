@@ -3,8 +3,9 @@
 # Sourced, not executed.
 set -euo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SHARED="$(cd "$REPO/.." && pwd)/shared"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+# ../shared (real captures for the tests), wherever a symlink may point.
+SHARED="$(dirname "$REPO")/shared"
 CACHE="${HIKVISION_RESET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hikvision_reset}"
 # Bump ROOTFS_VERSION when the package list below changes; the venv is keyed by the requirements.
 ROOTFS_PACKAGES="python3.14-venv,python3.14-dev,ca-certificates,git,build-essential,libffi-dev,libssl-dev"
@@ -61,9 +62,13 @@ in_env() {
     root="$1"; repo="$2"; shared="$3"; venv="$4"; cmd="$5"
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
+    mount --bind /tmp "$root/tmp"  # first: the repo itself may live under /tmp
     mkdir -p "$root$repo" && mount --bind "$repo" "$root$repo"
-    if [ -d "$shared" ]; then mkdir -p "$root$shared" && mount --bind "$shared" "$root$shared"; fi
-    if [ -d /tmp ]; then mount --bind /tmp "$root/tmp"; fi
+    if [ -d "$shared" ]; then
+      real="$(readlink -f "$shared")"
+      mkdir -p "$root$real" && mount --bind "$real" "$root$real"
+      if [ ! -e "$root$shared" ]; then mkdir -p "$root$shared" && mount --bind "$real" "$root$shared"; fi
+    fi
     cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
     exec chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" CI="${CI:-}" LANG=C.UTF-8 \
       PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$venv" \
