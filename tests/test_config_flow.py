@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -15,6 +15,8 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -212,3 +214,63 @@ async def test_unrelated_entry_untouched(hass: HomeAssistant, camera: SimulatedC
     result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
+
+
+def dhcp(ip: str, mac: str) -> DhcpServiceInfo:
+    return DhcpServiceInfo(ip=ip, hostname="ipcamera", macaddress=mac.replace(":", ""))
+
+
+async def test_dhcp_discovery_adds_the_camera(hass: HomeAssistant, camera: SimulatedCamera) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp("127.0.0.1", camera.mac)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    # The address is filled in; the user gives the credentials.
+    schema_host = next(k for k in result["data_schema"].schema if k == CONF_HOST)
+    assert schema_host.default() == "127.0.0.1"
+    # The same camera seen again while the form is open: no second flow.
+    again = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp("127.0.0.1", camera.mac)
+    )
+    assert again["reason"] == "already_in_progress"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form(camera))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == camera.serial_number
+    await hass.async_block_till_done()
+
+
+async def test_dhcp_follows_a_known_camera_to_its_new_address(
+    hass: HomeAssistant, camera: SimulatedCamera, device_registry: dr.DeviceRegistry
+) -> None:
+    entry = entry_for(camera)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: "127.0.0.9"})
+    device_registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, camera.serial_number)},
+        connections={(dr.CONNECTION_NETWORK_MAC, camera.mac)},
+    )
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp("127.0.0.1", camera.mac)
+    )
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    await hass.async_block_till_done()
+    # Seen again at the same address: nothing changes.
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp("127.0.0.1", camera.mac)
+    )
+    assert result["reason"] == "already_configured"
+    await hass.async_block_till_done()
+
+
+async def test_dhcp_of_a_configured_host_without_device(
+    hass: HomeAssistant, camera: SimulatedCamera
+) -> None:
+    entry = entry_for(camera)
+    entry.add_to_hass(hass)  # not set up: no device (and no MAC) known yet
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp("127.0.0.1", "c0:56:e3:99:99:99")
+    )
+    assert result["reason"] == "already_configured"

@@ -15,7 +15,9 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import selector
+from homeassistant.helpers import device_registry as dr, selector
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import voluptuous as vol
 
 from .const import CONF_MODEL, DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME, DOMAIN, LOGGER
@@ -91,6 +93,33 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
     MINOR_VERSION = 1
 
+    _discovered_host: str | None = None
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A device with a Hikvision MAC address joined the network (or changed address)."""
+        mac = format_mac(discovery_info.macaddress)
+        registry = dr.async_get(self.hass)
+        for entry in self._async_current_entries(include_ignore=False):
+            device = registry.async_get_device_by_connection(
+                (dr.CONNECTION_NETWORK_MAC, mac), entry.entry_id
+            )
+            if device is None:
+                continue
+            if entry.data[CONF_HOST] != discovery_info.ip:
+                # A known camera got a new address: follow it (no login needed).
+                self.hass.config_entries.async_update_entry(
+                    entry, data={**entry.data, CONF_HOST: discovery_info.ip}
+                )
+                self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            return self.async_abort(reason="already_configured")
+        self._async_abort_entries_match({CONF_HOST: discovery_info.ip})
+        # Until a login tells the serial number, the MAC keeps discovery flows from repeating.
+        await self.async_set_unique_id(mac)
+        self._abort_if_unique_id_configured()
+        self._discovered_host = discovery_info.ip
+        self.context["title_placeholders"] = {"host": discovery_info.ip}
+        return await self.async_step_user()
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the camera's address and an admin account."""
         errors: dict[str, str] = {}
@@ -99,16 +128,19 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
             data = _with_port(dict(user_input))
             info, errors, placeholders = await async_try_login(self.hass, data)
             if info is not None:
-                await self.async_set_unique_id(info.serial_number)
+                await self.async_set_unique_id(info.serial_number, raise_on_progress=False)
                 self._abort_if_unique_id_configured(
                     updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
                 )
                 return self.async_create_entry(
                     title=info.name, data={**data, CONF_MODEL: info.model}
                 )
+        defaults = user_input or (
+            {CONF_HOST: self._discovered_host} if self._discovered_host else {}
+        )
         schema = vol.Schema(
             {
-                **_connection_schema(user_input or {}),
+                **_connection_schema(defaults),
                 vol.Required(
                     CONF_USERNAME, default=(user_input or {}).get(CONF_USERNAME, DEFAULT_USERNAME)
                 ): str,
