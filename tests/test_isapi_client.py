@@ -426,6 +426,12 @@ def test_small_parsers() -> None:
         "<macAddress>C056E3AABBCC</macAddress></DeviceInfo>"
     )
     assert info.name == "M"
+    named = parse_device_info(
+        "<DeviceInfo><deviceName>IP CAMERA</deviceName><model>DS-2CD2143G2-I</model>"
+        "<serialNumber>S</serialNumber></DeviceInfo>"
+    )
+    assert named.display_name == "DS-2CD2143G2-I"
+    assert info.display_name == "M"
     assert info.mac_address == "c0:56:e3:aa:bb:cc"
     odd = parse_device_info(
         "<DeviceInfo><model>M</model><serialNumber>S</serialNumber><macAddress>X</macAddress>"

@@ -133,7 +133,7 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
                     updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
                 )
                 return self.async_create_entry(
-                    title=info.name, data={**data, CONF_MODEL: info.model}
+                    title=info.display_name, data={**data, CONF_MODEL: info.model}
                 )
         defaults = user_input or (
             {CONF_HOST: self._discovered_host} if self._discovered_host else {}

@@ -25,7 +25,7 @@ class HikvisionEntity(CoordinatorEntity[HikvisionCoordinator]):
             connections={(CONNECTION_NETWORK_MAC, info.mac_address)} if info.mac_address else set(),
             manufacturer=MANUFACTURER,
             model=info.model,
-            name=info.name,
+            name=info.display_name,
             serial_number=info.serial_number,
             sw_version=" ".join(v for v in (info.firmware_version, info.firmware_build) if v)
             or None,

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
+
+# deviceName values firmware ships with: useless to tell cameras apart.
+FACTORY_NAMES: Final = frozenset(
+    {
+        "IP CAMERA",
+        "IPCAMERA",
+        "NETWORK CAMERA",
+        "IPDOME",
+        "NETWORK VIDEO RECORDER",
+        "EMBEDDED NET DVR",
+    }
+)
 
 
 class RestoreMode(StrEnum):
@@ -25,6 +38,11 @@ class DeviceInfo:
     firmware_build: str | None
     device_type: str | None
     hardware_version: str | None
+
+    @property
+    def display_name(self) -> str:
+        """The device's name, or its model when the name is still the factory default."""
+        return self.model if self.name.strip().upper() in FACTORY_NAMES else self.name
 
 
 @dataclass(frozen=True, slots=True)
