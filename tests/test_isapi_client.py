@@ -82,6 +82,17 @@ async def test_digest_challenge_paid_once(
     assert camera.failed_logins == 0
 
 
+async def test_concurrent_calls_share_one_challenge(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """Concurrent calls on one client go one at a time: one challenge, nonce counts in order."""
+    isapi = client(session, camera)
+    infos = await asyncio.gather(*(isapi.device_info() for _ in range(5)))
+    assert {info.serial_number for info in infos} == {camera.serial_number}
+    assert camera.requests[GET_INFO] == 6
+    assert camera.failed_logins == 0
+
+
 async def test_stale_nonce_is_renewed_without_a_failed_login(
     session: aiohttp.ClientSession, make_camera: CameraFactory
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+import contextlib
 import logging
 from typing import Final
 
@@ -133,6 +134,10 @@ class IsapiClient:
         self._timeout = timeout
         self._max_body = max_body_bytes
         self._digest = aiohttp.DigestAuthMiddleware(username, password)
+        # One authenticated exchange at a time: the digest nonce count stays in order (cameras
+        # may refuse a replayed or out-of-order count as a failed login), and concurrent first
+        # calls share one challenge instead of each paying their own.
+        self._auth_lock = asyncio.Lock()
 
     async def device_info(self) -> DeviceInfo:
         """``GET /ISAPI/System/deviceInfo``: the device's identity."""
@@ -212,9 +217,12 @@ class IsapiClient:
         """Send one request and return the body of a 2xx answer, or raise a typed error."""
         middlewares = (self._digest, self._guard(destructive)) if auth else ()
         url = f"{self.base_url}{path}"
+        serialised = self._auth_lock if auth else contextlib.nullcontext()
         try:
-            async with asyncio.timeout(self._timeout):
-                async with self._session.request(
+            async with (
+                serialised,
+                asyncio.timeout(self._timeout),
+                self._session.request(
                     method,
                     url,
                     params=params,
@@ -222,9 +230,10 @@ class IsapiClient:
                     ssl=self._ssl,
                     middlewares=middlewares,
                     allow_redirects=False,
-                ) as response:
-                    body = await _read_bounded(response, self._max_body)
-                    status = response.status
+                ) as response,
+            ):
+                body = await _read_bounded(response, self._max_body)
+                status = response.status
         except IsapiError:
             raise
         except aiohttp.ClientConnectorError as err:  # never reached the device
