@@ -9,7 +9,11 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -204,4 +208,24 @@ async def test_wrong_password_on_press_is_one_failed_login(
     # Polling stops: time passes, no login is sent again.
     await clock.advance(timedelta(minutes=5), times=3)
     assert camera.failed_logins == 1
+    # Nor does the action, even when asked: the refused password is not sent again.
+    requests = sum(camera.requests.values())
+    response = await hass.services.async_call(
+        DOMAIN,
+        "restore_defaults",
+        {"device_id": _device_id(hass, loaded_entry)},
+        blocking=True,
+        return_response=True,
+    )
+    assert response["results"][0]["error"] == "invalid_auth"
+    assert sum(camera.requests.values()) == requests
+    assert camera.failed_logins == 1
     assert not camera.ever_locked
+
+
+def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(entry.unique_id)), entry.entry_id
+    )
+    assert device is not None
+    return device.id

@@ -274,3 +274,20 @@ async def test_dhcp_of_a_configured_host_without_device(
         DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp("127.0.0.1", "c0:56:e3:99:99:99")
     )
     assert result["reason"] == "already_configured"
+
+
+async def test_reauth_with_a_once_refused_password_that_now_works(
+    hass: HomeAssistant, camera: SimulatedCamera
+) -> None:
+    """The user set the camera back to HA's password: their explicit submit is sent, once."""
+    entry = await setup_entry(hass, entry_for(camera, password="Old-passw0rd"))
+    assert camera.failed_logins == 1
+    camera.password = "Old-passw0rd"
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "Old-passw0rd"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.state.value == "loaded"
+    assert camera.failed_logins == 1

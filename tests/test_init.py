@@ -88,9 +88,16 @@ async def test_wrong_password_at_setup_one_failed_login_issue_and_reauth(
     # Time passes: nothing retries the refused password.
     await clock.advance(timedelta(minutes=10), times=5)
     assert camera.failed_logins == 1
-    # Reloading by hand does not either... it tries once, as the user asked.
+    # Neither does reloading, nor restarting the entry: the same password is not sent again.
+    requests = sum(camera.requests.values())
     await hass.config_entries.async_reload(entry.entry_id)
-    assert camera.failed_logins == 2
+    await hass.config_entries.async_reload(entry.entry_id)
+    assert sum(camera.requests.values()) == requests
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    # The issue still says what the camera said.
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id))
+    assert issue is not None
+    assert issue.translation_placeholders["attempts_left"] == "6"
     assert not camera.ever_locked
 
 

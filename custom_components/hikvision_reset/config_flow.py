@@ -30,7 +30,7 @@ from .isapi import (
     IsapiInvalidResponseError,
     IsapiNotActivatedError,
 )
-from .lockout import minutes_locked, note_auth_error
+from .lockout import forget_refused, minutes_locked, note_auth_error, note_refused
 
 _PASSWORD = selector.TextSelector(
     selector.TextSelectorConfig(
@@ -68,9 +68,10 @@ async def async_try_login(
     if (minutes := minutes_locked(hass, key)) is not None:
         return None, {"base": "account_locked"}, {"minutes": str(minutes)}
     try:
-        return await client_from_data(hass, data).device_info(), {}, {}
+        info = await client_from_data(hass, data).device_info()
     except IsapiAuthenticationError as err:
         note_auth_error(hass, key, err)
+        note_refused(hass, key, data[CONF_PASSWORD])
         if (minutes := minutes_locked(hass, key)) is not None:
             return None, {"base": "account_locked"}, {"minutes": str(minutes)}
         if err.attempts_left is not None:
@@ -85,6 +86,8 @@ async def async_try_login(
     except IsapiError:
         LOGGER.exception("Unexpected answer from %s", data[CONF_HOST])
         return None, {"base": "unknown"}, {}
+    forget_refused(hass, key, data[CONF_PASSWORD])
+    return info, {}, {}
 
 
 class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
@@ -35,8 +35,8 @@ from .isapi import (
     IsapiResultUnknownError,
     RestoreMode,
 )
-from .issues import async_clear_auth_issue, async_raise_auth_issue
-from .lockout import account_key, minutes_locked, note_auth_error
+from .issues import async_clear_auth_issue, async_raise_auth_issue, issue_exists
+from .lockout import account_key, minutes_locked, note_auth_error, note_refused, was_refused
 
 type HikvisionConfigEntry = ConfigEntry[HikvisionCoordinator]
 
@@ -85,6 +85,7 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         )
         self.client = client_from_data(hass, dict(entry.data))
         self.lock_key = key_from_data(dict(entry.data))
+        self.password: str = entry.data[CONF_PASSWORD]
         self.auth_failed = False
         self.rebooting = False
         self.last_restore: RestoreState | None = None
@@ -97,12 +98,18 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         )
         return device.id if device else None
 
+    def _must_not_log_in(self) -> bool:
+        """The camera refused these credentials already, or says the account is locked."""
+        return (
+            self.auth_failed
+            or was_refused(self.hass, self.lock_key, self.password)
+            or minutes_locked(self.hass, self.lock_key) is not None
+        )
+
     async def _async_update_data(self) -> DeviceInfo:
-        if self.auth_failed:
+        if self._must_not_log_in():
             # Never a second login with credentials the camera refused: wait for the user.
-            raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
-        if (minutes := minutes_locked(self.hass, self.lock_key)) is not None:
-            self.async_handle_auth_error(None, locked_minutes=minutes)
+            self.async_handle_auth_error(None)
         try:
             info = await self.client.device_info()
         except (IsapiAuthenticationError, IsapiNotActivatedError) as err:
@@ -118,9 +125,7 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         return info
 
     @callback
-    def async_handle_auth_error(
-        self, err: IsapiError | None, *, locked_minutes: int | None = None
-    ) -> None:
+    def async_handle_auth_error(self, err: IsapiError | None) -> NoReturn:
         """The camera refused us: raise the repair issue, stop polling, and start reauth.
 
         Raises ``ConfigEntryAuthFailed`` (which makes the coordinator stop polling and Home
@@ -128,7 +133,11 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         """
         self.auth_failed = True
         entry = self.config_entry
+        if err is None and issue_exists(self.hass, entry.entry_id):
+            # Nothing new to tell: keep the issue as the camera last described it.
+            raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
         attempts_left: int | None = None
+        locked_minutes: int | None = None
         if isinstance(err, IsapiNotActivatedError):
             last = self.last_restore
             reason = (
@@ -139,6 +148,7 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         else:
             if isinstance(err, IsapiAuthenticationError):
                 note_auth_error(self.hass, self.lock_key, err)
+                note_refused(self.hass, self.lock_key, self.password)
                 attempts_left = err.attempts_left
             locked_minutes = minutes_locked(self.hass, self.lock_key)
             reason = (
@@ -158,6 +168,8 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         label = str(mode) if mode is not None else "reboot"
         self.last_restore = RestoreState(label, dt_util.utcnow(), const.STAGE_FAILED)
         try:
+            if self._must_not_log_in():
+                raise IsapiAuthenticationError("the camera already refused these credentials")
             if mode is None:
                 await self.client.reboot()
             else:

@@ -89,6 +89,12 @@ def async_raise_auth_issue(
 
 
 @callback
+def issue_exists(hass: HomeAssistant, entry_id: str) -> bool:
+    """Whether the camera's issue is open."""
+    return ir.async_get(hass).async_get_issue(DOMAIN, issue_id(entry_id)) is not None
+
+
+@callback
 def async_clear_auth_issue(hass: HomeAssistant, entry_id: str) -> None:
     """Remove the issue (the camera accepts us again, or the entry is gone)."""
     ir.async_delete_issue(hass, DOMAIN, issue_id(entry_id))

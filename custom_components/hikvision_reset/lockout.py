@@ -7,6 +7,7 @@ setup, polling, the reauth and repair flows all check here first.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import hashlib
 import math
 
 from homeassistant.core import HomeAssistant, callback
@@ -45,3 +46,31 @@ def minutes_locked(hass: HomeAssistant, key: str) -> int | None:
         del hass.data[_LOCKS][key]
         return None
     return max(1, math.ceil(left / 60))
+
+
+# Credentials a camera refused, as fingerprints (never the passwords themselves). Automatic paths
+# (setup, reload, polling, buttons, the action) never send them again; only a user's submit in a
+# flow does, once, and a success there forgets the mark.
+_REFUSED: HassKey[set[str]] = HassKey("hikvision_reset_refused")
+
+
+def _fingerprint(key: str, password: str) -> str:
+    return hashlib.sha256(f"{key}\0{password}".encode()).hexdigest()
+
+
+@callback
+def note_refused(hass: HomeAssistant, key: str, password: str) -> None:
+    """The camera refused ``password`` for the account ``key``."""
+    hass.data.setdefault(_REFUSED, set()).add(_fingerprint(key, password))
+
+
+@callback
+def was_refused(hass: HomeAssistant, key: str, password: str) -> bool:
+    """Whether the camera already refused ``password`` for the account ``key``."""
+    return _fingerprint(key, password) in hass.data.get(_REFUSED, set())
+
+
+@callback
+def forget_refused(hass: HomeAssistant, key: str, password: str) -> None:
+    """The camera accepted ``password`` after all (the user fixed the camera or the entry)."""
+    hass.data.get(_REFUSED, set()).discard(_fingerprint(key, password))
