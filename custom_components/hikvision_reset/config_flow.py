@@ -32,11 +32,14 @@ from .isapi import (
 )
 from .lockout import forget_refused, minutes_locked, note_auth_error, note_refused
 
-_PASSWORD = selector.TextSelector(
-    selector.TextSelectorConfig(
-        type=selector.TextSelectorType.PASSWORD, autocomplete="current-password"
+
+def password_selector(autocomplete: str = "current-password") -> selector.TextSelector:
+    """A password field (masked, with the browser's password-manager hint)."""
+    return selector.TextSelector(
+        selector.TextSelectorConfig(
+            type=selector.TextSelectorType.PASSWORD, autocomplete=autocomplete
+        )
     )
-)
 
 
 def _connection_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
@@ -147,7 +150,7 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
                 vol.Required(
                     CONF_USERNAME, default=(user_input or {}).get(CONF_USERNAME, DEFAULT_USERNAME)
                 ): str,
-                vol.Required(CONF_PASSWORD): _PASSWORD,
+                vol.Required(CONF_PASSWORD): password_selector(),
             }
         )
         return self.async_show_form(
@@ -177,7 +180,7 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD}),
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): password_selector()}),
             errors=errors,
             description_placeholders=placeholders,
         )

@@ -16,24 +16,16 @@ from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir, selector
+from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
-from .config_flow import async_try_login
+from .config_flow import async_try_login, password_selector
 from .const import DOMAIN, HARD_RESET_ADDRESS, REASON_NOT_ACTIVATED, REASON_RESTORED_FULL
 from .coordinator import HikvisionConfigEntry, client_from_data
 from .isapi import IsapiConnectionError, IsapiError
 from .isapi.activation import password_is_strong
 
 CONF_NEW_PASSWORD = "new_password"
-
-
-def _password(autocomplete: str) -> selector.TextSelector:
-    return selector.TextSelector(
-        selector.TextSelectorConfig(
-            type=selector.TextSelectorType.PASSWORD, autocomplete=autocomplete
-        )
-    )
 
 
 class HikvisionRepairFlow(RepairsFlow):
@@ -82,7 +74,7 @@ class HikvisionRepairFlow(RepairsFlow):
                 return self._finish(data)
         return self.async_show_form(
             step_id="known_password",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _password("current-password")}),
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): password_selector()}),
             errors=errors,
             description_placeholders=placeholders,
         )
@@ -137,7 +129,9 @@ class HikvisionRepairFlow(RepairsFlow):
                     return self._finish(data)
         return self.async_show_form(
             step_id="activate",
-            data_schema=vol.Schema({vol.Required(CONF_NEW_PASSWORD): _password("new-password")}),
+            data_schema=vol.Schema(
+                {vol.Required(CONF_NEW_PASSWORD): password_selector("new-password")}
+            ),
             errors=errors,
             description_placeholders=self._placeholders(),
         )
