@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import time
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -10,11 +11,12 @@ from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
+from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, SCAN_INTERVAL
 from custom_components.hikvision_reset.issues import issue_id
 from simulator import Fault, SimulatedCamera
 
-from .conftest import CameraFactory, Clock, entry_for, setup_entry
+from .conftest import CameraFactory, Clock, entry_for, settle, setup_entry
 
 GET_INFO = ("GET", "/ISAPI/System/deviceInfo")
 
@@ -139,6 +141,9 @@ async def test_locked_account_at_setup(
     await hass.config_entries.async_reload(entry.entry_id)
     assert sum(camera.requests.values()) == requests
     assert entry.state is ConfigEntryState.SETUP_ERROR
+    # Removing the camera cancels the retry planned for the unlock time.
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
 
 
 @pytest.mark.parametrize(
@@ -179,3 +184,26 @@ async def test_unload_and_remove(
     assert await hass.config_entries.async_unload(good.entry_id)
     assert good.state is ConfigEntryState.NOT_LOADED
     assert hass.services.has_service(DOMAIN, "restore_defaults")
+
+
+async def test_locked_by_someone_else_retries_once_after_unlock(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    issue_registry: ir.IssueRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lock refuses even the right password: HA waits for the unlock, then tries once."""
+    monkeypatch.setattr(const, "UNLOCK_MARGIN", 1.0)
+    camera.locked_until = time.monotonic() + 2.5  # someone else's failed logins
+    entry = await setup_entry(hass, entry_for(camera))
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id))
+    assert issue is not None
+    assert issue.translation_placeholders["unlock_minutes"] == "1"
+    requests = sum(camera.requests.values())
+    await settle(hass, 1.0)
+    assert sum(camera.requests.values()) == requests  # nothing while locked
+    await settle(hass, 3.0)
+    assert entry.state is ConfigEntryState.LOADED
+    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id)) is None
+    assert camera.failed_logins == 0

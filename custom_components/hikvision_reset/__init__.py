@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import HikvisionConfigEntry, HikvisionCoordinator
+from .coordinator import (
+    HikvisionConfigEntry,
+    HikvisionCoordinator,
+    async_cancel_unlock_retries,
+)
 from .issues import async_clear_auth_issue
 from .services import async_setup_services
 
@@ -19,6 +23,12 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's services (once, whatever the number of cameras)."""
     async_setup_services(hass)
+
+    @callback
+    def stop(_event: Event) -> None:
+        async_cancel_unlock_retries(hass)
+
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, stop)
     return True
 
 
@@ -37,5 +47,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -> None:
-    """Removing a camera removes its repair issue."""
+    """Removing a camera removes its repair issue and any pending retry."""
     async_clear_auth_issue(hass, entry.entry_id)
+    async_cancel_unlock_retries(hass, entry.entry_id)

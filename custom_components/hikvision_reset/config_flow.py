@@ -74,7 +74,8 @@ async def async_try_login(
         info = await client_from_data(hass, data).device_info()
     except IsapiAuthenticationError as err:
         note_auth_error(hass, key, err)
-        note_refused(hass, key, data[CONF_PASSWORD])
+        if not err.locked:  # a locked camera refuses every password, the right one too
+            note_refused(hass, key, data[CONF_PASSWORD])
         if (minutes := minutes_locked(hass, key)) is not None:
             return None, {"base": "account_locked"}, {"minutes": str(minutes)}
         if err.attempts_left is not None:

@@ -21,6 +21,8 @@ SCAN_INTERVAL: Final = timedelta(seconds=60)
 FOLLOW_INTERVAL: Final = 2.0
 OFFLINE_TIMEOUT: Final = 60.0
 ONLINE_TIMEOUT: Final = 300.0
+# After a camera's account lock runs out, wait this much longer before the one retry.
+UNLOCK_MARGIN: Final = 5.0
 
 EVENT_RESTORE: Final = f"{DOMAIN}_restore"
 EVENT_AUTH_FAILED: Final = f"{DOMAIN}_auth_failed"

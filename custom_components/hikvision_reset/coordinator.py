@@ -16,12 +16,14 @@ from homeassistant.const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from . import const
 from .const import DOMAIN, LOGGER
@@ -36,9 +38,27 @@ from .isapi import (
     RestoreMode,
 )
 from .issues import async_clear_auth_issue, async_raise_auth_issue, issue_exists
-from .lockout import account_key, minutes_locked, note_auth_error, note_refused, was_refused
+from .lockout import (
+    account_key,
+    minutes_locked,
+    note_auth_error,
+    note_refused,
+    seconds_locked,
+    was_refused,
+)
 
 type HikvisionConfigEntry = ConfigEntry[HikvisionCoordinator]
+
+_UNLOCK_RETRIES: HassKey[dict[str, CALLBACK_TYPE]] = HassKey("hikvision_reset_unlock_retries")
+
+
+@callback
+def async_cancel_unlock_retries(hass: HomeAssistant, entry_id: str | None = None) -> None:
+    """Cancel the pending retry of one entry (or of all, with None)."""
+    retries = hass.data.get(_UNLOCK_RETRIES, {})
+    for key in [entry_id] if entry_id else list(retries):
+        if (cancel := retries.pop(key, None)) is not None:
+            cancel()
 
 
 def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> IsapiClient:
@@ -133,6 +153,7 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         """
         self.auth_failed = True
         entry = self.config_entry
+        self._retry_after_unlock()
         if err is None and issue_exists(self.hass, entry.entry_id):
             # Nothing new to tell: keep the issue as the camera last described it.
             raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
@@ -148,8 +169,13 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         else:
             if isinstance(err, IsapiAuthenticationError):
                 note_auth_error(self.hass, self.lock_key, err)
-                note_refused(self.hass, self.lock_key, self.password)
                 attempts_left = err.attempts_left
+                if err.locked:
+                    # A locked camera refuses every password: ours may be right. One try once
+                    # the camera unlocks (someone else's failed logins may have locked it).
+                    self._retry_after_unlock()
+                else:
+                    note_refused(self.hass, self.lock_key, self.password)
             locked_minutes = minutes_locked(self.hass, self.lock_key)
             reason = (
                 const.REASON_LOCKED if locked_minutes is not None else const.REASON_INVALID_AUTH
@@ -158,6 +184,26 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
             self.hass, entry, reason, attempts_left=attempts_left, unlock_minutes=locked_minutes
         )
         raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key=reason)
+
+    @callback
+    def _retry_after_unlock(self) -> None:
+        """Reload the entry (one login) once the camera's lock has run out; nothing before.
+
+        The timer lives outside the entry (a failed setup unloads it): it is kept per entry in
+        ``hass.data``, and cancelled when the entry is removed or Home Assistant stops.
+        """
+        seconds = seconds_locked(self.hass, self.lock_key)
+        retries = self.hass.data.setdefault(_UNLOCK_RETRIES, {})
+        entry_id = self.config_entry.entry_id
+        if seconds is None or entry_id in retries:
+            return
+
+        @callback
+        def unlocked(_now: datetime) -> None:
+            retries.pop(entry_id, None)
+            self.hass.config_entries.async_schedule_reload(entry_id)
+
+        retries[entry_id] = async_call_later(self.hass, seconds + const.UNLOCK_MARGIN, unlocked)
 
     # ---- restore / reboot ----------------------------------------------------------------------
     async def async_restore(self, mode: RestoreMode | None) -> str:

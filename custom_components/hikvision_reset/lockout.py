@@ -36,8 +36,8 @@ def note_auth_error(hass: HomeAssistant, key: str, err: IsapiAuthenticationError
 
 
 @callback
-def minutes_locked(hass: HomeAssistant, key: str) -> int | None:
-    """Whole minutes (rounded up) until the account unlocks, or None when it is not locked."""
+def seconds_locked(hass: HomeAssistant, key: str) -> float | None:
+    """Seconds until the account unlocks, or None when it is not locked."""
     until = hass.data.get(_LOCKS, {}).get(key)
     if until is None:
         return None
@@ -45,7 +45,14 @@ def minutes_locked(hass: HomeAssistant, key: str) -> int | None:
     if left <= 0:
         del hass.data[_LOCKS][key]
         return None
-    return max(1, math.ceil(left / 60))
+    return left
+
+
+@callback
+def minutes_locked(hass: HomeAssistant, key: str) -> int | None:
+    """Whole minutes (rounded up) until the account unlocks, or None when it is not locked."""
+    left = seconds_locked(hass, key)
+    return None if left is None else max(1, math.ceil(left / 60))
 
 
 # Credentials a camera refused, as fingerprints (never the passwords themselves). Automatic paths
