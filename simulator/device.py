@@ -94,6 +94,7 @@ class SimulatedCamera:
     lock_seconds: float = 1800.0
     reboot_seconds: float = 2.0
     nonce_lifetime: float = 300.0
+    padded_challenge: bool = True  # False: seal the activation key with raw RSA
     faults: dict[str, Fault] = field(default_factory=dict)
     requests: Counter[tuple[str, str]] = field(default_factory=Counter)
     failed_logins: int = 0  # every refused login, ever
@@ -355,7 +356,9 @@ class SimulatedCamera:
         except ET.ParseError, IsapiInvalidResponseError:
             return self._xml(response_status(6, "badXmlContent", request.path), status=400)
         self._key_text = secrets.token_hex(16)
-        sealed = activation.encrypt_challenge(public_key, self._key_text)
+        sealed = activation.encrypt_challenge(
+            public_key, self._key_text, padded=self.padded_challenge
+        )
         return self._xml(
             f'<?xml version="1.0" encoding="UTF-8"?>\n<Challenge version="2.0">'
             f"<key>{sealed}</key></Challenge>"

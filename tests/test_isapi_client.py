@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator
 import json
 from pathlib import Path
@@ -190,6 +191,28 @@ async def test_restore_full_leaves_device_inactive_then_activation(
     assert camera.password == "N3w-Password"
     fresh = client(session, camera, password="N3w-Password")
     assert (await fresh.device_info()).model == camera.model
+
+
+@pytest.mark.parametrize("padded", [True, False])
+async def test_activation_with_either_challenge_sealing(
+    session: aiohttp.ClientSession, make_camera: CameraFactory, padded: bool
+) -> None:
+    camera = await make_camera(password=None, padded_challenge=padded)
+    await client(session, camera).activate("N3w-Password")
+    assert camera.password == "N3w-Password"
+
+
+def test_password_sealing_known_answer() -> None:
+    """Checked block by block with a separate AES-ECB, as Hikvision's tools build it."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # noqa: PLC0415
+
+    key_text = "00112233445566778899aabbccddeeff"
+    aes = Cipher(algorithms.AES(bytes.fromhex(key_text)), modes.ECB()).encryptor()
+    blocks = aes.update(key_text[:16].encode()) + aes.update(b"N3w-Password\0\0\0\0")
+    expected = base64.b64encode(blocks.hex().encode()).decode()
+    assert activation.encrypt_password(key_text, "N3w-Password") == expected
+    public = activation.encode_public_key(key := activation.new_key_pair())
+    assert int(base64.b64decode(public), 16) == key.public_key().public_numbers().n
 
 
 async def test_activate_refused_on_an_active_device(
@@ -513,6 +536,9 @@ def test_activation_round_trip_and_tampering() -> None:
     short = activation.encrypt_challenge(public, "abcd")
     with pytest.raises(IsapiInvalidResponseError):
         activation.decrypt_challenge(key, short)
+    too_short = base64.b64encode(b"abcdef").decode()  # 3 bytes: not an RSA-1024 block
+    with pytest.raises(IsapiInvalidResponseError):
+        activation.decrypt_challenge(key, too_short)
 
 
 async def test_simulator_rejects_bad_activation_bodies(

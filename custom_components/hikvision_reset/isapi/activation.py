@@ -60,22 +60,60 @@ def decode_public_key(text: str) -> rsa.RSAPublicKey:
     return rsa.RSAPublicNumbers(RSA_EXPONENT, modulus).public_key()
 
 
-def encrypt_challenge(public_key: rsa.RSAPublicKey, key_text: str) -> str:
-    """The ``<Challenge><key>`` text carrying ``key_text`` (device side)."""
-    sealed = public_key.encrypt(key_text.encode(), padding.PKCS1v15())
+def encrypt_challenge(public_key: rsa.RSAPublicKey, key_text: str, *, padded: bool = True) -> str:
+    """The ``<Challenge><key>`` text carrying ``key_text`` (device side).
+
+    ``padded=False`` plays firmware that seals the key with raw RSA (no PKCS#1 padding).
+    """
+    if padded:
+        sealed = public_key.encrypt(key_text.encode(), padding.PKCS1v15())
+    else:
+        numbers = public_key.public_numbers()
+        value = pow(int.from_bytes(key_text.encode(), "big"), numbers.e, numbers.n)
+        sealed = value.to_bytes((numbers.n.bit_length() + 7) // 8, "big")
     return base64.b64encode(sealed.hex().encode()).decode()
 
 
+def _unpadded(private_key: rsa.RSAPrivateKey, sealed: bytes) -> bytes:
+    """Raw RSA decryption, for firmware that seals the key without PKCS#1 padding.
+
+    Hikvision's own tools decrypt without padding and keep the last 32 characters, which works
+    for both kinds of firmware; the library's PKCS#1 v1.5 path is tried first.
+    """
+    numbers = private_key.private_numbers()
+    modulus = numbers.public_numbers.n
+    plain = pow(int.from_bytes(sealed, "big"), numbers.d, modulus)
+    return plain.to_bytes((modulus.bit_length() + 7) // 8, "big").lstrip(b"\0")
+
+
+def _key_text(plain: bytes) -> str | None:
+    """The last 32 characters of ``plain`` when they are hex digits, else None."""
+    try:
+        text = plain[-32:].decode("ascii")
+        bytes.fromhex(text)
+    except ValueError:  # UnicodeDecodeError is a ValueError
+        return None
+    return text if len(text) == 32 else None
+
+
 def decrypt_challenge(private_key: rsa.RSAPrivateKey, text: str) -> str:
-    """The 32-character key text hidden in a ``<Challenge><key>``."""
+    """The 32-character key text hidden in a ``<Challenge><key>``.
+
+    PKCS#1 v1.5 first; OpenSSL's implicit rejection answers random bytes (not an error) for an
+    unpadded seal, so a result that is not 32 hex digits falls back to raw decryption.
+    """
     try:
         sealed = bytes.fromhex(base64.b64decode(text, validate=True).decode())
-        key_text = private_key.decrypt(sealed, padding.PKCS1v15()).decode()[-32:]
-        bytes.fromhex(key_text)
     except (binascii.Error, ValueError) as err:
         raise IsapiInvalidResponseError("bad challenge") from err
-    if len(key_text) != 32:
-        raise IsapiInvalidResponseError("bad challenge key length")
+    try:
+        key_text = _key_text(private_key.decrypt(sealed, padding.PKCS1v15()))
+    except ValueError:
+        key_text = None
+    if key_text is None and len(sealed) * 8 <= RSA_BITS:
+        key_text = _key_text(_unpadded(private_key, sealed))
+    if key_text is None:
+        raise IsapiInvalidResponseError("bad challenge key")
     return key_text
 
 
