@@ -194,9 +194,9 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         placeholders = {"name": entry.title}
         if user_input is not None:
-            data = _with_port({**entry.data, **user_input})
-            if CONF_PORT not in user_input:
-                data[CONF_PORT] = DEFAULT_SSL_PORT if data[CONF_SSL] else DEFAULT_PORT
+            # An emptied port means the scheme's default, not the old port.
+            old = {k: v for k, v in entry.data.items() if k != CONF_PORT}
+            data = _with_port({**old, **user_input})
             info, errors, extra = await async_try_login(self.hass, data)
             placeholders |= extra
             if info is not None:

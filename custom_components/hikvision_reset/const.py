@@ -39,7 +39,6 @@ STAGE_ONLINE: Final = "online"
 STAGE_FAILED: Final = "failed"
 STAGE_TIMEOUT: Final = "timeout"
 
-ISSUE_AUTH_FAILED: Final = "auth_failed"
 REASON_INVALID_AUTH: Final = "invalid_auth"
 REASON_LOCKED: Final = "account_locked"
 REASON_NOT_ACTIVATED: Final = "not_activated"
