@@ -42,6 +42,8 @@ class Fault:
     malformed: bool = False  # answer broken XML
     oversized: bool = False  # answer 2 MiB
     slow_body: float = 0.0  # seconds between body chunks
+    truncated: bool = False  # headers announce a full answer; part of it, then the socket closes
+    entity_expansion: int = 0  # a DeviceInfo whose deviceName expands an internal entity this much
     times: int | None = None  # requests it applies to; None = until cleared
 
 
@@ -72,6 +74,23 @@ def user_check(*, status: int, locked: bool, unlock: int, attempts: int) -> str:
     )
 
 
+def hostile_device_info(factor: int) -> str:
+    """A DeviceInfo whose deviceName is an internal entity nested to expand ``factor`` x 100 KB.
+
+    What a hostile or compromised device could answer: a "billion laughs" within expat's
+    amplification limits (two entity levels), under a megabyte on the wire.
+    """
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        "<!DOCTYPE DeviceInfo [\n"
+        f'<!ENTITY a "{"A" * 100_000}">\n'
+        f'<!ENTITY b "{"&a;" * factor}">\n'
+        "]>\n"
+        "<DeviceInfo><deviceName>&b;</deviceName><model>DS-2CD2143G2-I</model>"
+        "<serialNumber>DS-2CD2143G2-I20240101AAWR00000666</serialNumber></DeviceInfo>"
+    )
+
+
 @dataclass
 class SimulatedCamera:
     """A Hikvision device on ``host:port``; ``port=0`` picks a free one on first start."""
@@ -95,9 +114,14 @@ class SimulatedCamera:
     reboot_seconds: float = 2.0
     nonce_lifetime: float = 300.0
     padded_challenge: bool = True  # False: seal the activation key with raw RSA
+    basic_only: bool = False  # web authentication set to "basic": a Basic challenge, no digest
+    refuse_passwords: frozenset[str] = frozenset()  # activation answers riskPassword for these
+    activate_status_root: str = "ActivateStatus"  # firmware differs
     faults: dict[str, Fault] = field(default_factory=dict)
     requests: Counter[tuple[str, str]] = field(default_factory=Counter)
     failed_logins: int = 0  # every refused login, ever
+    cleartext_logins: int = 0  # requests that carried a Basic (clear-text) password
+    content_types: dict[tuple[str, str], str] = field(default_factory=dict)  # of requests' bodies
     consecutive_failures: int = 0
     locked_until: float = 0.0
     ever_locked: bool = False
@@ -211,6 +235,8 @@ class SimulatedCamera:
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         self.requests[(request.method, request.path)] += 1
+        if request.can_read_body:
+            self.content_types[(request.method, request.path)] = request.content_type
         fault = self._fault(request.path)
         if fault and fault.latency:
             await asyncio.sleep(fault.latency)
@@ -251,6 +277,19 @@ class SimulatedCamera:
             return self._xml("<ResponseStatus><statusCode>1</statusCode", status=200)
         if fault.oversized:
             return self._xml("<DeviceInfo>" + " " * (2 << 20) + "</DeviceInfo>")
+        if fault.truncated:
+            body = response_status(1, "ok", request.path_qs).encode()
+            response = web.StreamResponse(
+                headers={"Content-Type": XML, "Content-Length": str(len(body))}
+            )
+            await response.prepare(request)
+            await response.write(body[:40])
+            await asyncio.sleep(0.05)
+            assert request.transport is not None
+            request.transport.abort()
+            return response
+        if fault.entity_expansion:
+            return self._xml(hostile_device_info(fault.entity_expansion))
         if fault.slow_body:
             response = web.StreamResponse(headers={"Content-Type": XML})
             await response.prepare(request)
@@ -284,6 +323,14 @@ class SimulatedCamera:
         """None when the request may go on; otherwise the 401 to send."""
         if not self.active:
             return self._unauthorized(response_status(4, "notActivated", request.path))
+        if self.basic_only:
+            if request.headers.get("Authorization", "").lower().startswith("basic"):
+                self.cleartext_logins += 1
+            return self._xml(
+                response_status(4, "unauthorized", request.path),
+                status=401,
+                headers={"WWW-Authenticate": 'Basic realm="IP Camera"'},
+            )
         result = self.digest.check(
             request.headers.get("Authorization"), request.method, self.username, self.password
         )
@@ -342,9 +389,10 @@ class SimulatedCamera:
 
     async def _activate_status(self, request: web.Request) -> web.Response:
         state = "true" if self.active else "false"
+        root = self.activate_status_root
         return self._xml(
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<ActivateStatus>'
-            f"<Activated>{state}</Activated></ActivateStatus>"
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>'
+            f"<Activated>{state}</Activated></{root}>"
         )
 
     async def _challenge(self, request: web.Request) -> web.Response:
@@ -372,7 +420,7 @@ class SimulatedCamera:
             password = activation.decrypt_password(self._key_text, sealed)
         except ET.ParseError, IsapiInvalidResponseError:
             return self._xml(response_status(6, "badXmlContent", request.path), status=400)
-        if not activation.password_is_strong(password):
+        if password in self.refuse_passwords or not activation.password_is_strong(password):
             return self._xml(response_status(4, "riskPassword", request.path), status=400)
         self.password, self._key_text = password, None
         self.unlock()

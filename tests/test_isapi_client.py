@@ -25,6 +25,8 @@ from custom_components.hikvision_reset.isapi import (
     IsapiNotSupportedError,
     IsapiResponseStatusError,
     IsapiResultUnknownError,
+    IsapiRiskyPasswordError,
+    IsapiUnsupportedAuthError,
     RestoreMode,
     activation,
 )
@@ -185,7 +187,7 @@ async def test_restore_full_leaves_device_inactive_then_activation(
     with pytest.raises(IsapiNotActivatedError):
         await isapi.device_info()
     assert camera.failed_logins == 0
-    with pytest.raises(ValueError, match="strength"):
+    with pytest.raises(ValueError, match="rule"):
         await isapi.activate("short")
     await isapi.activate("N3w-Password")
     assert camera.password == "N3w-Password"
@@ -271,7 +273,7 @@ async def test_dropped_read_is_a_connection_error(
         (Fault(http_status=503), IsapiDeviceBusyError),
         (Fault(http_status=404), IsapiNotSupportedError),
         (Fault(http_status=302), IsapiInvalidResponseError),
-        (Fault(malformed=True), IsapiInvalidResponseError),
+        (Fault(malformed=True), IsapiResultUnknownError),  # 2xx, unreadable: it took it
     ],
 )
 async def test_restore_faults(
@@ -501,18 +503,38 @@ async def test_user_check_answer_that_is_not_a_user_check(
 
 
 @pytest.mark.parametrize(
-    ("password", "strong"),
+    ("password", "problem"),
     [
-        ("abcdefgh", False),
-        ("abcdefg1", True),
-        ("ABCDEFG!", True),
-        ("Ab1!", False),
-        ("Abcdefgh12345678X", False),
-        ("12345678", False),
+        ("abcdefgh", "kinds"),
+        ("abcdefg9", None),
+        ("ABCDEFG!", None),
+        ("Ab1!", "length"),
+        ("Abcdefgh12345678X", "length"),
+        ("13572468", "kinds"),
+        # The issue's examples, each refused by cameras.
+        ("Admin1234", "user_name"),
+        ("admin12345", "user_name"),
+        ("pass word1", "characters"),
+        ("pässwort12", "characters"),
+        ("Nimda-Door7", "user_name"),  # the user name reversed
+        ("Garden-1230", "pattern"),  # "123"
+        ("Garden-4567", "pattern"),  # four increasing digits
+        ("Garden-9876", "pattern"),  # four decreasing digits
+        ("Gaaaarden-7", "pattern"),  # four identical characters
+        ("Gaaarden-79", None),  # three are fine
+        ("Garden-2468", None),
+        ("Passw0rd!", None),
     ],
 )
-def test_password_strength(password: str, strong: bool) -> None:
-    assert activation.password_is_strong(password) is strong
+def test_password_rule(password: str, problem: str | None) -> None:
+    assert activation.password_problem(password) == problem
+    assert activation.password_is_strong(password) is (problem is None)
+
+
+def test_password_rule_uses_the_user_name() -> None:
+    assert activation.password_problem("Garden-79", "operator") is None
+    assert activation.password_problem("Operator-79", "operator") == "user_name"
+    assert activation.password_problem("rotarepo-79", "operator") == "user_name"
 
 
 def test_activation_round_trip_and_tampering() -> None:
@@ -555,3 +577,117 @@ async def test_simulator_rejects_bad_activation_bodies(
             data=b"<PublicKey><key>%</key></PublicKey>",
             auth=False,
         )
+
+
+# ---- hostile and odd cameras (issue: trustworthy as users see it) ------------------------------
+
+
+async def test_entity_expansion_is_refused_fast_and_small(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """A deviceInfo whose name would expand to 90,000,000 characters is refused unexpanded."""
+    camera.faults[GET_INFO[1]] = Fault(entity_expansion=900)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    with pytest.raises(IsapiInvalidResponseError, match="DTD"):
+        await client(session, camera).device_info()
+    assert loop.time() - start < 0.5  # the whole exchange; the expansion alone took 16-31 s
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]><DeviceInfo>&e;</DeviceInfo>',
+        '<?xml version="1.0"?><!doctype DeviceInfo SYSTEM "file:///etc/passwd"><DeviceInfo/>',
+        # Hidden from a byte search: UTF-16, and a long comment before the DOCTYPE.
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>',
+        "<!--" + " " * 8192 + '--><!DOCTYPE x [<!ENTITY e "x">]><DeviceInfo>&e;</DeviceInfo>',
+    ],
+)
+def test_any_dtd_is_refused(document: str) -> None:
+    body = document.encode("utf-16") if "UTF-16" in document else document.encode()
+    with pytest.raises(IsapiInvalidResponseError):
+        parse_device_info(body)
+
+
+@pytest.mark.parametrize(
+    ("document", "match"),
+    [
+        ("<DeviceInfo>" + "<a>" * 40 + "</a>" * 40 + "</DeviceInfo>", "elements"),
+        ("<DeviceInfo>" + "<a/>" * 5000 + "</DeviceInfo>", "elements"),
+        ("<DeviceInfo><deviceName>" + "x" * 20000 + "</deviceName></DeviceInfo>", "text"),
+        ("", "not XML"),
+    ],
+)
+def test_structure_limits(document: str, match: str) -> None:
+    with pytest.raises(IsapiInvalidResponseError, match=match):
+        parse_device_info(document)
+
+
+def test_text_fields_are_capped() -> None:
+    long_name = "N" * 5000
+    info = parse_device_info(
+        f"<DeviceInfo><deviceName>{long_name}</deviceName><model>DS-2CD2143G2-I</model>"
+        f"<serialNumber>S1</serialNumber><firmwareVersion>{'V' * 300}</firmwareVersion>"
+        "</DeviceInfo>"
+    )
+    assert len(info.name) == 64
+    assert info.name.endswith("…")
+    assert info.firmware_version is not None
+    assert len(info.firmware_version) == 64
+    with pytest.raises(IsapiInvalidResponseError, match="serialNumber"):
+        parse_device_info(
+            f"<DeviceInfo><model>M</model><serialNumber>{'9' * 65}</serialNumber></DeviceInfo>"
+        )
+
+
+async def test_cut_off_answer_to_a_restore_is_result_unknown(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """Headers with Content-Length 282, 40 bytes, then the connection drops: it was received."""
+    camera.faults[PUT_RESET[1]] = Fault(truncated=True)
+    with pytest.raises(IsapiResultUnknownError):
+        await client(session, camera).restore_defaults()
+    assert camera.requests[PUT_RESET] == 1  # never resent
+
+
+async def test_cut_off_answer_to_a_read_is_a_connection_error(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    camera.faults[GET_INFO[1]] = Fault(truncated=True)
+    with pytest.raises(IsapiConnectionError) as err:
+        await client(session, camera).device_info()
+    assert not isinstance(err.value, IsapiResultUnknownError)
+
+
+async def test_basic_only_camera_gets_no_password(
+    session: aiohttp.ClientSession, make_camera: CameraFactory
+) -> None:
+    camera = await make_camera(basic_only=True)
+    with pytest.raises(IsapiUnsupportedAuthError, match="Basic") as err:
+        await client(session, camera).device_info()
+    assert not isinstance(err.value, IsapiAuthenticationError)
+    assert camera.requests[GET_INFO] == 1
+    assert camera.cleartext_logins == 0
+    assert camera.failed_logins == 0
+
+
+async def test_activate_status_under_another_root(
+    session: aiohttp.ClientSession, make_camera: CameraFactory
+) -> None:
+    camera = await make_camera(password=None, activate_status_root="DeviceActivateStatus")
+    assert await client(session, camera).is_activated() is False
+    with pytest.raises(IsapiInvalidResponseError, match="Activated"):
+        parse_activate_status("<ActivateStatus><other>true</other></ActivateStatus>")
+
+
+async def test_risky_password_refusal_and_xml_bodies(
+    session: aiohttp.ClientSession, make_camera: CameraFactory
+) -> None:
+    camera = await make_camera(password=None, refuse_passwords=frozenset({"Garden-79x"}))
+    isapi = client(session, camera)
+    with pytest.raises(IsapiRiskyPasswordError):
+        await isapi.activate("Garden-79x")
+    assert not camera.active
+    content_types = {camera.content_types[key] for key in camera.content_types}
+    assert content_types == {"application/xml"}

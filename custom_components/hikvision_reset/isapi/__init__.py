@@ -17,6 +17,8 @@ from .errors import (
     IsapiNotSupportedError,
     IsapiResponseStatusError,
     IsapiResultUnknownError,
+    IsapiRiskyPasswordError,
+    IsapiUnsupportedAuthError,
 )
 from .models import DeviceInfo, ResponseStatus, RestoreMode, UserCheck
 
@@ -34,6 +36,8 @@ __all__ = [
     "IsapiNotSupportedError",
     "IsapiResponseStatusError",
     "IsapiResultUnknownError",
+    "IsapiRiskyPasswordError",
+    "IsapiUnsupportedAuthError",
     "ResponseStatus",
     "RestoreMode",
     "UserCheck",

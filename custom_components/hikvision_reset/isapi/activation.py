@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
+import re
 import string
 from typing import Final
 
@@ -29,15 +31,52 @@ RSA_EXPONENT: Final = 65537
 PASSWORD_MIN: Final = 8
 PASSWORD_MAX: Final = 16
 _CLASSES: Final = (string.digits, string.ascii_lowercase, string.ascii_uppercase)
+_ALPHANUMERIC: Final = "".join(_CLASSES)
+_RUNS: Final = re.compile(r"(.)\1{3}")
 
 
-def password_is_strong(password: str) -> bool:
-    """Hikvision's rule: 8-16 characters with at least two of digits, lower, upper, special."""
+def password_problem(password: str, username: str = "admin") -> str | None:
+    """Why a camera would refuse ``password`` as the new password of ``username``; None if fine.
+
+    Hikvision's rule (camera manuals and web UI): 8-16 printable ASCII characters without spaces,
+    at least two kinds of digits / lower case / upper case / symbols, and not containing the user
+    name or its reverse. Newer firmware also refuses "admin" and "123" anywhere, four or more
+    consecutive increasing or decreasing digits, and four or more identical characters in a row
+    (a Hikvision recorder manual); the stricter rule is applied to every camera.
+
+    The answer is one of ``length``, ``characters``, ``kinds``, ``user_name``, ``pattern``.
+    """
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        return False
+        return "length"
+    if any(not 0x21 <= ord(ch) <= 0x7E for ch in password):
+        return "characters"
     kinds = sum(any(ch in chars for ch in password) for chars in _CLASSES)
-    kinds += any(ch not in "".join(_CLASSES) for ch in password)
-    return kinds >= 2
+    kinds += any(ch not in _ALPHANUMERIC for ch in password)
+    if kinds < 2:
+        return "kinds"
+    lowered, user = password.lower(), username.lower()
+    if user and (user in lowered or user[::-1] in lowered):
+        return "user_name"
+    if "admin" in lowered or "123" in lowered or _RUNS.search(password) or _sequence(password):
+        return "pattern"
+    return None
+
+
+def password_is_strong(password: str, username: str = "admin") -> bool:
+    """Whether a camera would take ``password`` (see :func:`password_problem`)."""
+    return password_problem(password, username) is None
+
+
+def _sequence(password: str, length: int = 4) -> bool:
+    """Four or more consecutive increasing or decreasing digits ("4567", "9876")."""
+    for start in range(len(password) - length + 1):
+        run = password[start : start + length]
+        if not run.isdigit():
+            continue
+        steps = {int(b) - int(a) for a, b in itertools.pairwise(run)}
+        if steps in ({1}, {-1}):
+            return True
+    return False
 
 
 def new_key_pair() -> rsa.RSAPrivateKey:

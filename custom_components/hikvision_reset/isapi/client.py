@@ -24,6 +24,8 @@ from .errors import (
     IsapiNotSupportedError,
     IsapiResponseStatusError,
     IsapiResultUnknownError,
+    IsapiRiskyPasswordError,
+    IsapiUnsupportedAuthError,
 )
 from .models import DeviceInfo, ResponseStatus, RestoreMode, UserCheck
 from .xml import (
@@ -55,6 +57,9 @@ _NOT_SUPPORTED_SUB_STATUS: Final = frozenset(
 )
 # Errors raised after the request may have reached the device (as opposed to "could not connect").
 _MAYBE_SENT_ERRORS: Final = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
+# ... and errors while reading an answer that had begun (headers, then the connection dropped).
+_CUT_OFF_ERRORS: Final = (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)
+_XML_HEADERS: Final = {hdrs.CONTENT_TYPE: "application/xml; charset=UTF-8"}
 
 type _Handler = Callable[[aiohttp.ClientRequest], Awaitable[aiohttp.ClientResponse]]
 
@@ -63,6 +68,8 @@ def status_error(status: ResponseStatus) -> IsapiResponseStatusError:
     """The typed error for a ResponseStatus that is not OK."""
     code, sub = status.status_code, status.sub_status_code
     message = status.description or f"{status.status_string or 'error'} ({sub or code})"
+    if sub == "riskPassword":
+        return IsapiRiskyPasswordError(code, sub, message)
     if code == 2 or sub in _BUSY_SUB_STATUS:
         return IsapiDeviceBusyError(code, sub, message)
     if code == 4 or sub in _NOT_SUPPORTED_SUB_STATUS:
@@ -133,6 +140,7 @@ class IsapiClient:
         self._ssl = verify_ssl
         self._timeout = timeout
         self._max_body = max_body_bytes
+        self.username: Final = username
         self._digest = aiohttp.DigestAuthMiddleware(username, password)
         # One authenticated exchange at a time: the digest nonce count stays in order (cameras
         # may refuse a replayed or out-of-order count as a failed login), and concurrent first
@@ -158,8 +166,8 @@ class IsapiClient:
 
     async def activate(self, password: str) -> ResponseStatus:
         """Activate an inactive device with a new admin ``password`` (see ``activation``)."""
-        if not activation.password_is_strong(password):
-            raise ValueError("the password does not meet the device's strength rule")
+        if (problem := activation.password_problem(password, self.username)) is not None:
+            raise ValueError(f"the password breaks the device's rule ({problem})")
         key = await asyncio.to_thread(activation.new_key_pair)
         public = f"<PublicKey><key>{activation.encode_public_key(key)}</key></PublicKey>"
         answer = await self._request(
@@ -199,7 +207,12 @@ class IsapiClient:
         body = await self._request(
             hdrs.METH_PUT, path, params=params, data=data, auth=auth, destructive=destructive
         )
-        status = parse_response_status(body)
+        try:
+            status = parse_response_status(body)
+        except IsapiInvalidResponseError as err:
+            if destructive:  # the device took the request (2xx) but its answer is unreadable
+                raise IsapiResultUnknownError(f"PUT {path} was answered with {err}") from err
+            raise
         if status.status_code not in _ACCEPTED_CODES:
             raise status_error(status)
         return status
@@ -227,6 +240,7 @@ class IsapiClient:
                     url,
                     params=params,
                     data=data,
+                    headers=_XML_HEADERS if data is not None else None,
                     ssl=self._ssl,
                     middlewares=middlewares,
                     allow_redirects=False,
@@ -234,11 +248,12 @@ class IsapiClient:
             ):
                 body = await _read_bounded(response, self._max_body)
                 status = response.status
+                offered = response.headers.get(hdrs.WWW_AUTHENTICATE, "")
         except IsapiError:
             raise
         except aiohttp.ClientConnectorError as err:  # never reached the device
             raise IsapiConnectionError(f"{method} {path}: {err!r}") from err
-        except (TimeoutError, *_MAYBE_SENT_ERRORS) as err:
+        except (TimeoutError, *_MAYBE_SENT_ERRORS, *_CUT_OFF_ERRORS) as err:
             if destructive:
                 raise IsapiResultUnknownError(
                     f"{method} {path} was sent but the device did not answer ({err!r})"
@@ -250,6 +265,10 @@ class IsapiClient:
         if 200 <= status < 300:
             return body
         if status == 401:
+            if auth and offered and "digest" not in offered.lower():
+                # Basic only (a web-authentication setting): aiohttp's digest middleware sent
+                # nothing, so no password left this machine and no login attempt was spent.
+                raise IsapiUnsupportedAuthError(offered.split(" ", 1)[0])
             raise auth_error(body)
         raise self._http_error(status, body)
 

@@ -40,6 +40,18 @@ class IsapiAccountLockedError(IsapiAuthenticationError):
     """The account is locked after too many failed logins; nothing works until unlock."""
 
 
+class IsapiUnsupportedAuthError(IsapiError):
+    """The device offers no digest authentication (only Basic): nothing was sent in clear.
+
+    Not a refused login: no password was sent, and no login attempt was spent.
+    """
+
+    def __init__(self, schemes: str) -> None:
+        """Keep the schemes the device offered (for the message)."""
+        super().__init__(f"the device offers only {schemes or 'no'} authentication, not digest")
+        self.schemes = schemes
+
+
 class IsapiNotActivatedError(IsapiError):
     """The device is inactive (factory state) and must be activated first."""
 
@@ -56,6 +68,10 @@ class IsapiResponseStatusError(IsapiError):
 
 class IsapiNotSupportedError(IsapiResponseStatusError):
     """The device does not support this operation (or the user lacks the privilege)."""
+
+
+class IsapiRiskyPasswordError(IsapiResponseStatusError):
+    """The device refused a new password as too weak (``riskPassword``)."""
 
 
 class IsapiDeviceBusyError(IsapiResponseStatusError):
