@@ -278,12 +278,12 @@ class SimulatedCamera:
         if fault.oversized:
             return self._xml("<DeviceInfo>" + " " * (2 << 20) + "</DeviceInfo>")
         if fault.truncated:
-            body = response_status(1, "ok", request.path_qs).encode()
+            whole = response_status(1, "ok", request.path_qs).encode()
             response = web.StreamResponse(
-                headers={"Content-Type": XML, "Content-Length": str(len(body))}
+                headers={"Content-Type": XML, "Content-Length": str(len(whole))}
             )
             await response.prepare(request)
-            await response.write(body[:40])
+            await response.write(whole[:40])
             await asyncio.sleep(0.05)
             assert request.transport is not None
             request.transport.abort()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -18,6 +20,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -148,3 +151,93 @@ class Clock:
 def clock(hass: HomeAssistant) -> Clock:
     """Fire HA's time-changed timers ahead of real time."""
     return Clock(hass)
+
+
+# ---- what the person sees -------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, placeholders: Mapping[str, Any] | None) -> str:
+    """``template`` with its placeholders filled as the frontend does; a missing one fails."""
+    names = set(_PLACEHOLDER.findall(template))
+    missing = names - set(placeholders or {})
+    assert not missing, f"placeholders {missing} not given for {template!r}"
+    return _PLACEHOLDER.sub(lambda m: str((placeholders or {})[m.group(1)]), template)
+
+
+async def strings(hass: HomeAssistant, domain: str = DOMAIN) -> dict[str, str]:
+    """Every translated string of ``domain`` as Home Assistant's loader serves it (English)."""
+    out: dict[str, str] = {}
+    for category in ("config", "exceptions", "issues", "entity", "services", "selector"):
+        out |= await async_get_translations(hass, "en", category, [domain])
+    return out
+
+
+def assert_sentence(text: str, *keys: str, full_stop: bool = True) -> None:
+    """A sentence, not a key: several words, no placeholder left, ends like a sentence.
+
+    ``full_stop=False`` for exception messages: Home Assistant strips their final period.
+    """
+    assert text.strip(), "empty message"
+    assert "{" not in text, text
+    assert text not in keys, f"bare key {text!r}"
+    assert "_" not in text.split(" ", 1)[0], f"key-like: {text!r}"
+    assert len(text.split()) >= 4, f"not a sentence: {text!r}"
+    if full_stop:
+        assert text.rstrip().endswith((".", "?", ")", "!")), f"not a sentence: {text!r}"
+
+
+@dataclass
+class Shown:
+    """A flow step as the frontend renders it."""
+
+    step: str
+    title: str = ""
+    description: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
+
+
+async def shown(hass: HomeAssistant, result: Mapping[str, Any]) -> Shown:
+    """Render a config-flow result (form, menu or abort) through the English translations."""
+    texts = await strings(hass)
+    base = f"component.{DOMAIN}.config"
+    placeholders = result.get("description_placeholders") or {}
+    if result["type"] == "abort":
+        text = fill(texts[f"{base}.abort.{result['reason']}"], placeholders)
+        assert_sentence(text, result["reason"])
+        return Shown("abort", description=text)
+    step = result["step_id"]
+    prefix = f"{base}.step.{step}"
+    out = Shown(step)
+    out.title = fill(texts[f"{prefix}.title"], placeholders)
+    if f"{prefix}.description" in texts:
+        out.description = fill(texts[f"{prefix}.description"], placeholders)
+    for field_name, key in (result.get("errors") or {}).items():
+        out.errors[field_name] = fill(texts[f"{base}.error.{key}"], placeholders)
+        assert_sentence(out.errors[field_name], key)
+    for option in result.get("menu_options") or []:
+        out.options[option] = texts[f"{prefix}.menu_options.{option}"]
+    return out
+
+
+async def exception_text(hass: HomeAssistant, err: BaseException) -> str:
+    """What the person reads for ``err``: its translated message, after translations load."""
+    await async_get_translations(hass, "en", "exceptions", [DOMAIN])
+    text = str(err)
+    assert_sentence(text, getattr(err, "translation_key", None) or "", full_stop=False)
+    return text
+
+
+async def entry_reason(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """The reason the integrations page shows for a failed or retrying entry."""
+    key = entry.error_reason_translation_key
+    assert key is not None, f"untranslated reason {entry.reason!r}"
+    texts = await strings(hass)
+    text = fill(
+        texts[f"component.{DOMAIN}.exceptions.{key}.message"],
+        entry.error_reason_translation_placeholders,
+    )
+    assert_sentence(text, key)
+    return text

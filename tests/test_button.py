@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, Unauthorized
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -24,10 +25,9 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
-from custom_components.hikvision_reset.issues import issue_id
 from simulator import Fault, SimulatedCamera
 
-from .conftest import Clock, entry_for, settle, setup_entry
+from .conftest import Clock, entry_for, exception_text, settle, setup_entry
 
 RESTORE = "button.garage_restore_defaults"
 FACTORY = "button.garage_factory_reset_erases_password"
@@ -36,15 +36,21 @@ SENSOR = "sensor.garage_last_restore"
 PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
 
 
-async def press(hass: HomeAssistant, entity_id: str) -> None:
+async def press(hass: HomeAssistant, entity_id: str, context: Context | None = None) -> None:
     await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True, context=context
     )
 
 
-async def wait_for_stage(hass: HomeAssistant, events: list, stage: str) -> None:
+def reauth_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(
+        "homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}"
+    )
+
+
+async def wait_for_stage(hass: HomeAssistant, events: list, stage: str, since: int = 0) -> None:
     for _ in range(200):
-        if any(e.data["stage"] == stage for e in events):
+        if any(e.data["stage"] == stage for e in events[since:]):
             await settle(hass, 0.06)
             return
         await settle(hass, 0.04)
@@ -110,11 +116,8 @@ async def test_reboot_button(
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_factory_reset_leads_to_activation_issue(
-    hass: HomeAssistant,
-    camera: SimulatedCamera,
-    loaded_entry: MockConfigEntry,
-    issue_registry: ir.IssueRegistry,
+async def test_factory_reset_leads_to_activation(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
 ) -> None:
     events = async_capture_events(hass, EVENT_RESTORE)
     await press(hass, FACTORY)
@@ -122,35 +125,41 @@ async def test_factory_reset_leads_to_activation_issue(
     await wait_for_stage(hass, events, "online")
     assert events[-1].data["activated"] is False
     await settle(hass)
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id(loaded_entry.entry_id))
-    assert issue is not None
-    assert issue.translation_key == "restored_full"
-    assert issue.data == {"entry_id": loaded_entry.entry_id, "reason": "restored_full"}
+    assert reauth_issue(hass, loaded_entry) is not None
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    assert flow["step_id"] == "find_camera"
     assert camera.failed_logins == 0
 
 
 @pytest.mark.parametrize(
-    ("fault", "key"),
+    ("fault", "key", "says"),
     [
-        (Fault(status_code=2, sub_status="deviceBusy"), "device_busy"),
-        (Fault(status_code=4, sub_status="notSupport"), "not_supported"),
-        (Fault(status_code=3, sub_status="deviceError"), "device_error"),
-        (Fault(drop=True), "result_unknown"),
+        (Fault(status_code=2, sub_status="deviceBusy"), "device_busy", "Garage is busy; try"),
+        (
+            Fault(status_code=4, sub_status="notSupport"),
+            "not_supported",
+            "Garage does not support this, or the account is not an administrator",
+        ),
+        (Fault(status_code=3, sub_status="deviceError"), "device_error", "Garage reported an"),
+        (Fault(drop=True), "result_unknown", "The command reached Garage, but the connection"),
+        # Headers, 40 bytes of 282, then the connection drops: the camera got the command.
+        (Fault(truncated=True), "result_unknown", "The command reached Garage, but the"),
     ],
 )
-async def test_press_failure_is_translated_and_not_retried(
+async def test_press_failure_is_a_sentence_and_not_retried(
     hass: HomeAssistant,
     camera: SimulatedCamera,
     loaded_entry: MockConfigEntry,
     fault: Fault,
     key: str,
+    says: str,
 ) -> None:
     events = async_capture_events(hass, EVENT_RESTORE)
     camera.faults[PUT_RESET[1]] = fault
     with pytest.raises(HomeAssistantError) as err:
         await press(hass, RESTORE)
     assert err.value.translation_key == key
-    assert err.value.translation_placeholders["name"] == "Garage"
+    assert (await exception_text(hass, err.value)).startswith(says)
     assert camera.requests[PUT_RESET] == 1
     if key == "result_unknown":
         assert [e.data["stage"] for e in events] == ["unconfirmed"]
@@ -166,7 +175,9 @@ async def test_unreachable_camera(
     await camera.stop()
     with pytest.raises(HomeAssistantError) as err:
         await press(hass, RESTORE)
-    assert err.value.translation_key == "cannot_connect"
+    assert (await exception_text(hass, err.value)).startswith(
+        "Home Assistant cannot reach Garage. Is it powered and on the network?"
+    )
 
 
 @pytest.mark.parametrize("odd_answers", [False, True])
@@ -198,11 +209,14 @@ async def test_wrong_password_on_press_is_one_failed_login(
     camera.password = "Changed-by-someone1"
     with pytest.raises(HomeAssistantError) as err:
         await press(hass, RESTORE)
-    assert err.value.translation_key == "invalid_auth"
+    assert await exception_text(hass, err.value) == (
+        "Garage refused Home Assistant's password. Open Settings → System → Repairs to fix it"
+    )
     await settle(hass)
     assert camera.failed_logins == 1
     assert camera.restores == []
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(loaded_entry.entry_id)) is not None
+    assert reauth_issue(hass, loaded_entry) is not None
+    assert not [i for (d, _), i in issue_registry.issues.items() if d == DOMAIN]
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
     # Polling stops: time passes, no login is sent again.
@@ -229,3 +243,81 @@ def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     )
     assert device is not None
     return device.id
+
+
+async def test_two_quick_presses_send_one_restore(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    """The second press, while the first restore is under way, is refused and sends nothing."""
+    events = async_capture_events(hass, EVENT_RESTORE)
+    await press(hass, RESTORE)
+    with pytest.raises(HomeAssistantError) as err:
+        await press(hass, RESTORE)
+    assert await exception_text(hass, err.value) == (
+        "Garage is already restoring or restarting; nothing was sent. Wait until it is back online"
+    )
+    # Nor can the reboot button or the action slip in.
+    with pytest.raises(HomeAssistantError):
+        await press(hass, REBOOT)
+    assert camera.requests[PUT_RESET] == 1
+    assert camera.reboots == 1  # the restore's own reboot
+    await wait_for_stage(hass, events, "online")
+    # Once the camera is back, a new restore is allowed.
+    await press(hass, RESTORE)
+    assert camera.requests[PUT_RESET] == 2
+    await wait_for_stage(hass, events, "online", since=2)
+
+
+async def test_concurrent_presses_and_actions_send_one_restore(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    camera.faults[PUT_RESET[1]] = Fault(latency=0.3, times=1)
+    results = await asyncio.gather(
+        press(hass, RESTORE),
+        hass.services.async_call(
+            DOMAIN,
+            "restore_defaults",
+            {"device_id": _device_id(hass, loaded_entry)},
+            blocking=True,
+            return_response=True,
+        ),
+        return_exceptions=True,
+    )
+    assert camera.requests[PUT_RESET] == 1
+    errors = [r for r in results if isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, dict) and r["results"][0]["result"] == "error"]
+    assert len(errors) + len(refused) == 1
+    if refused:
+        assert refused[0]["results"][0]["error"] == "already_restoring"
+    await settle(hass, 1.0)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_non_admin_press_is_refused(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    admin = await hass.auth.async_create_user("Parent", group_ids=["system-admin"])
+    assert admin.is_owner  # the first person of a home is its owner
+    # A read-only user cannot control entities at all: Home Assistant refuses first.
+    reader = await hass.auth.async_create_user("Kid", group_ids=["system-read-only"])
+    with pytest.raises(Unauthorized):
+        await press(hass, RESTORE, Context(user_id=reader.id))
+    # An ordinary user can press buttons, but not these: our translated refusal.
+    ordinary = await hass.auth.async_create_user("Guest", group_ids=["system-users"])
+    assert not ordinary.is_admin
+    for button in (RESTORE, FACTORY, REBOOT):
+        with pytest.raises(HomeAssistantError) as err:
+            await press(hass, button, Context(user_id=ordinary.id))
+        assert await exception_text(hass, err.value) == (
+            "Only a Home Assistant administrator can restore or restart Garage"
+        )
+    assert camera.requests[PUT_RESET] == 0
+    assert camera.reboots == 0
+    # An administrator may; so may an automation (no user in its context).
+    events = async_capture_events(hass, EVENT_RESTORE)
+    await press(hass, RESTORE, Context(user_id=admin.id))
+    assert camera.requests[PUT_RESET] == 1
+    await wait_for_stage(hass, events, "online")
+    await press(hass, REBOOT, Context())
+    assert camera.reboots == 2
+    await wait_for_stage(hass, events, "online", since=3)

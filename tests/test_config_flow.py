@@ -148,6 +148,9 @@ async def test_reauth(hass: HomeAssistant, camera: SimulatedCamera) -> None:
     result = await entry.start_reauth_flow(hass)
     assert result["step_id"] == "reauth_confirm"
     result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "password"}
+    )
+    result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PASSWORD: "still-wrong"}
     )
     assert result["errors"] == {"base": "invalid_auth_attempts"}
@@ -169,6 +172,7 @@ async def test_reauth_other_camera(
     entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PORT: other.port})
     result = await entry.start_reauth_flow(hass)
+    await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": "password"})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PASSWORD: PASSWORD}
     )
@@ -284,6 +288,7 @@ async def test_reauth_with_a_once_refused_password_that_now_works(
     assert camera.failed_logins == 1
     camera.password = "Old-passw0rd"
     result = await entry.start_reauth_flow(hass)
+    await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": "password"})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PASSWORD: "Old-passw0rd"}
     )

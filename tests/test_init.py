@@ -8,15 +8,23 @@ import time
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, SCAN_INTERVAL
-from custom_components.hikvision_reset.issues import issue_id
 from simulator import Fault, SimulatedCamera
 
-from .conftest import CameraFactory, Clock, entry_for, settle, setup_entry
+from .conftest import (
+    CameraFactory,
+    Clock,
+    entry_for,
+    entry_reason,
+    settle,
+    setup_entry,
+    shown,
+)
 
 GET_INFO = ("GET", "/ISAPI/System/deviceInfo")
 
@@ -58,35 +66,60 @@ async def test_device_error_at_setup_retries(hass: HomeAssistant, camera: Simula
     camera.faults[GET_INFO[1]] = Fault(http_status=500)
     entry = await setup_entry(hass, entry_for(camera))
     assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert (await entry_reason(hass, entry)).startswith("Garage reported an error")
 
 
-async def test_wrong_password_at_setup_one_failed_login_issue_and_reauth(
-    hass: HomeAssistant,
-    camera: SimulatedCamera,
-    issue_registry: ir.IssueRegistry,
-    clock: Clock,
+async def test_retry_reason_is_a_sentence(hass: HomeAssistant, camera: SimulatedCamera) -> None:
+    await camera.stop()
+    entry = await setup_entry(hass, entry_for(camera))
+    assert (await entry_reason(hass, entry)).startswith("Home Assistant cannot reach Garage.")
+
+
+def reauth_issue(issue_registry: ir.IssueRegistry, entry_id: str) -> ir.IssueEntry | None:
+    """Home Assistant's own "Authentication expired" repair for the entry."""
+    return issue_registry.async_get_issue(
+        "homeassistant", f"config_entry_reauth_{DOMAIN}_{entry_id}"
+    )
+
+
+def only_repair(issue_registry: ir.IssueRegistry, entry_id: str) -> ir.IssueEntry:
+    """The one repair the homeowner meets for this camera: HA's reauth one, and none of ours."""
+    assert not [i for (domain, _), i in issue_registry.issues.items() if domain == DOMAIN]
+    issue = reauth_issue(issue_registry, entry_id)
+    assert issue is not None
+    return issue
+
+
+async def first_reauth_step(hass: HomeAssistant) -> dict[str, object]:
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
+    # What the frontend does when the repair is clicked: fetch the flow's current step.
+    return dict(await hass.config_entries.flow.async_configure(flows[0]["flow_id"]))
+
+
+async def test_wrong_password_at_setup_one_failed_login_one_repair(
+    hass: HomeAssistant, camera: SimulatedCamera, issue_registry: ir.IssueRegistry, clock: Clock
 ) -> None:
     events = async_capture_events(hass, EVENT_AUTH_FAILED)
     entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert camera.failed_logins == 1
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id))
-    assert issue is not None
-    assert issue.translation_key == "auth_failed"
-    assert issue.is_fixable
-    assert issue.severity is ir.IssueSeverity.ERROR
-    assert issue.translation_placeholders == {
-        "name": "Garage",
-        "model": "DS-2CD2143G2-I",
-        "host": "127.0.0.1",
-        "attempts_left": "6",
-        "unlock_minutes": "?",
-        "reset_address": "192.168.1.64",
+    assert await entry_reason(hass, entry) == (
+        "Garage refused Home Assistant's password. Open Settings → System → Repairs to fix it."
+    )
+    issue = only_repair(issue_registry, entry.entry_id)
+    assert issue.issue_domain == DOMAIN
+    step = await shown(hass, await first_reauth_step(hass))
+    assert step.step == "reauth_attempts"
+    assert step.title == "Get Garage working again"
+    assert "allows **6** more wrong passwords" in step.description
+    assert step.options == {
+        "password": "I know the password",
+        "reset_steps": "Nobody knows it: show me how to reset the camera",
     }
     assert [e.data["reason"] for e in events] == ["invalid_auth"]
     assert events[0].data["reset_guide"] == "button"
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
+    assert events[0].data["attempts_left"] == 6
     # Time passes: nothing retries the refused password.
     await clock.advance(timedelta(minutes=10), times=5)
     assert camera.failed_logins == 1
@@ -96,34 +129,67 @@ async def test_wrong_password_at_setup_one_failed_login_issue_and_reauth(
     await hass.config_entries.async_reload(entry.entry_id)
     assert sum(camera.requests.values()) == requests
     assert entry.state is ConfigEntryState.SETUP_ERROR
-    # The issue still says what the camera said.
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id))
-    assert issue is not None
-    assert issue.translation_placeholders["attempts_left"] == "6"
+    # The flow still says what the camera said.
+    step = await shown(hass, await first_reauth_step(hass))
+    assert "allows **6** more wrong passwords" in step.description
     assert not camera.ever_locked
 
 
+async def test_refused_password_is_not_sent_after_a_restart(
+    hass: HomeAssistant, camera: SimulatedCamera, hass_storage: dict[str, object]
+) -> None:
+    """Seven restarts must not lock the camera: the refusal is remembered on disk."""
+    entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
+    assert camera.failed_logins == 1
+    await hass.async_block_till_done()
+    await settle(hass, 1.5)  # the store writes after its delay
+    stored = hass_storage[f"{DOMAIN}.logins"]
+    assert "forgotten" not in str(stored)  # fingerprints only
+    assert len(stored["data"]["refused"]["admin@127.0.0.1:" + str(camera.port)]) == 1  # type: ignore[index]
+    # "Restart": a fresh memory read from the stored file.
+    from custom_components.hikvision_reset import lockout  # noqa: PLC0415
+
+    hass.data.pop(lockout._MEMORY)
+    await hass.config_entries.async_unload(entry.entry_id)
+    requests = sum(camera.requests.values())
+    for _ in range(7):
+        await hass.config_entries.async_reload(entry.entry_id)
+        hass.data.pop(lockout._MEMORY, None)
+    assert sum(camera.requests.values()) == requests
+    assert camera.failed_logins == 1
+    assert not camera.ever_locked
+    # The user enters the right password once: the mark is forgotten, and setup works again.
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {"next_step_id": "password"})
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"password": camera.password}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    await settle(hass, 1.5)
+    assert hass_storage[f"{DOMAIN}.logins"]["data"]["refused"] == {}  # type: ignore[index]
+
+
 async def test_password_changed_while_running_stops_polling(
-    hass: HomeAssistant,
-    camera: SimulatedCamera,
-    issue_registry: ir.IssueRegistry,
-    clock: Clock,
+    hass: HomeAssistant, camera: SimulatedCamera, issue_registry: ir.IssueRegistry, clock: Clock
 ) -> None:
     entry = await setup_entry(hass, entry_for(camera))
     camera.password = "Changed-by-someone1"
     await clock.advance(SCAN_INTERVAL, times=10)
     assert camera.failed_logins == 1
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id)) is not None
+    only_repair(issue_registry, entry.entry_id)
     assert hass.states.get("button.garage_restore_defaults").state == "unavailable"
-    # The user fixes it through reauth: the issue goes away on its own.
+    # The user fixes it through the repair: it goes away on its own.
     flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {"next_step_id": "password"})
     result = await hass.config_entries.flow.async_configure(
         flow["flow_id"], {"password": "Changed-by-someone1"}
     )
-    assert result["reason"] == "reauth_successful"
+    assert (await shown(hass, result)).description == "The password was updated."
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id)) is None
+    assert reauth_issue(issue_registry, entry.entry_id) is None
     assert camera.failed_logins == 1
 
 
@@ -132,10 +198,14 @@ async def test_locked_account_at_setup(
 ) -> None:
     camera.consecutive_failures = 6
     entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id))
-    assert issue is not None
-    assert issue.translation_placeholders["unlock_minutes"] == "30"
-    assert issue.translation_placeholders["attempts_left"] == "0"
+    assert await entry_reason(hass, entry) == (
+        "Garage has locked the account after too many wrong passwords. "
+        "Home Assistant will try again once it unlocks."
+    )
+    only_repair(issue_registry, entry.entry_id)
+    step = await shown(hass, await first_reauth_step(hass))
+    assert step.step == "reauth_locked"
+    assert "unlocks in about **30** minutes" in step.description
     requests = sum(camera.requests.values())
     # A reload while the camera says it is locked sends nothing.
     await hass.config_entries.async_reload(entry.entry_id)
@@ -147,28 +217,32 @@ async def test_locked_account_at_setup(
 
 
 @pytest.mark.parametrize(
-    ("model", "key", "guide"),
+    ("model", "step_id", "says", "guide"),
     [
-        ("DS-2CD2386G2-ISU/SL", "auth_failed", "button"),
-        ("DS-2CD2T87G2P-LSU/SL", "auth_failed_sadp", "sadp"),
-        ("DS-2CD2A20F-IS", "auth_failed_unknown_model", "unknown"),
+        ("DS-2CD2386G2-ISU/SL", "reset_button", "next to the microSD-card slot", "button"),
+        ("DS-2CD2T87G2P-LSU/SL", "reset_sadp", "has no reset button", "sadp"),
+        ("DS-2CD2A20F-IS", "reset_unknown", "We do not know how", "unknown"),
     ],
 )
-async def test_issue_text_follows_the_model(
+async def test_reset_steps_follow_the_model(
     hass: HomeAssistant,
     make_camera: CameraFactory,
-    issue_registry: ir.IssueRegistry,
     model: str,
-    key: str,
+    step_id: str,
+    says: str,
     guide: str,
 ) -> None:
     events = async_capture_events(hass, EVENT_AUTH_FAILED)
     camera = await make_camera(model=model)
-    entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id))
-    assert issue is not None
-    assert issue.translation_key == key
-    assert issue.translation_placeholders["model"] == model
+    await setup_entry(hass, entry_for(camera, password="forgotten"))
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"next_step_id": "reset_steps"}
+    )
+    step = await shown(hass, result)
+    assert step.step == step_id
+    assert says in step.description
+    assert model in step.description
     assert events[0].data["reset_guide"] == guide
 
 
@@ -176,10 +250,10 @@ async def test_unload_and_remove(
     hass: HomeAssistant, camera: SimulatedCamera, issue_registry: ir.IssueRegistry
 ) -> None:
     entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id)) is not None
+    assert reauth_issue(issue_registry, entry.entry_id) is not None
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id)) is None
+    assert reauth_issue(issue_registry, entry.entry_id) is None
     good = await setup_entry(hass, entry_for(camera))
     assert await hass.config_entries.async_unload(good.entry_id)
     assert good.state is ConfigEntryState.NOT_LOADED
@@ -197,13 +271,55 @@ async def test_locked_by_someone_else_retries_once_after_unlock(
     camera.locked_until = time.monotonic() + 2.5  # someone else's failed logins
     entry = await setup_entry(hass, entry_for(camera))
     assert entry.state is ConfigEntryState.SETUP_ERROR
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id))
-    assert issue is not None
-    assert issue.translation_placeholders["unlock_minutes"] == "1"
+    step = await shown(hass, await first_reauth_step(hass))
+    assert "unlocks in about **1** minutes" in step.description
     requests = sum(camera.requests.values())
     await settle(hass, 1.0)
     assert sum(camera.requests.values()) == requests  # nothing while locked
     await settle(hass, 3.0)
     assert entry.state is ConfigEntryState.LOADED
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id)) is None
     assert camera.failed_logins == 0
+
+
+async def test_basic_only_camera_no_password_no_repair(
+    hass: HomeAssistant, make_camera: CameraFactory, issue_registry: ir.IssueRegistry
+) -> None:
+    """Nothing is sent in clear, no login is counted, and no repair talks about the password."""
+    events = async_capture_events(hass, EVENT_AUTH_FAILED)
+    camera = await make_camera(basic_only=True)
+    entry = await setup_entry(hass, entry_for(camera))
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    reason = await entry_reason(hass, entry)
+    assert reason.startswith("Camera only offers Basic authentication")
+    assert "Configuration → System → Security → Web Authentication" in reason
+    assert camera.cleartext_logins == 0
+    assert camera.failed_logins == 0
+    assert reauth_issue(issue_registry, entry.entry_id) is None
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert events == []
+    # The user switches the camera back to digest: the next retry sets it up.
+    camera.basic_only = False
+    await hass.config_entries.async_reload(entry.entry_id)
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_hostile_device_info_at_setup(hass: HomeAssistant, camera: SimulatedCamera) -> None:
+    camera.faults[GET_INFO[1]] = Fault(entity_expansion=900)
+    entry = await setup_entry(hass, entry_for(camera))
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert "DTD" in await entry_reason(hass, entry)
+
+
+async def test_the_repairs_component_lists_one_problem(
+    hass: HomeAssistant, camera: SimulatedCamera, hass_ws_client: object
+) -> None:
+    """What the repairs page lists, over its websocket API: one entry for the camera."""
+    assert await async_setup_component(hass, "repairs", {})
+    await setup_entry(hass, entry_for(camera, password="forgotten"))
+    client = await hass_ws_client(hass)  # type: ignore[operator]
+    await client.send_json({"id": 1, "type": "repairs/list_issues"})
+    msg = await client.receive_json()
+    issues = [i for i in msg["result"]["issues"] if "Garage" in str(i)]
+    assert len(issues) == 1
+    assert issues[0]["translation_key"] == "config_entry_reauth"
+    assert issues[0]["issue_domain"] == DOMAIN

@@ -21,7 +21,12 @@ import yaml
 
 from custom_components.hikvision_reset import const, helpers
 from custom_components.hikvision_reset.button import BUTTONS
-from custom_components.hikvision_reset.issues import _TRANSLATION_KEYS
+from custom_components.hikvision_reset.isapi import (
+    IsapiError,
+    IsapiResponseStatusError,
+    IsapiUnsupportedAuthError,
+)
+from custom_components.hikvision_reset.isapi.activation import password_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPONENT = ROOT / "custom_components" / "hikvision_reset"
@@ -64,7 +69,7 @@ def test_brand_images(name: str, size: int) -> None:
 
 
 async def test_translations_load_through_ha(hass: HomeAssistant) -> None:
-    for category in ("config", "entity", "exceptions", "issues", "services", "selector"):
+    for category in ("config", "entity", "exceptions", "services", "selector"):
         loaded = await translation.async_get_translations(hass, "en", category, [const.DOMAIN])
         assert loaded, category
 
@@ -97,28 +102,45 @@ def test_exception_translations_match_the_code() -> None:
 
 
 def test_form_errors_are_translated() -> None:
-    config_errors = set(re.findall(r'"base": "(\w+)"', source("config_flow.py")))
-    assert config_errors == set(EN["config"]["error"])
-    repair_errors = set(re.findall(r'errors\[[^\]]+\] = "(\w+)"', source("repairs.py")))
-    repair_errors |= config_errors
-    for key in EN["issues"]:
-        assert repair_errors <= set(EN["issues"][key]["fix_flow"]["error"]), key
+    """Every error a form can show has its sentence (the weak_* ones come from the rule)."""
+    code = "".join(source(name) for name in ("config_flow.py", "reauth.py", "login.py"))
+    errors = set(re.findall(r'_error\("(\w+)"', code))
+    errors |= set(re.findall(r'errors\[[^\]]+\] = "(\w+)"', code))
+    samples = ("short", "pass word1", "abcdefgh", "Admin-1234", "Garden-1234")
+    errors |= {f"weak_{password_problem(p)}" for p in samples}
+    assert len(errors) > 15
+    assert errors == set(EN["config"]["error"])
 
 
-def test_issue_translations() -> None:
-    assert set(EN["issues"]) == {*_TRANSLATION_KEYS.values(), "not_activated", "restored_full"}
-    made = set(
-        re.findall(r'"(\w+)": ', source("issues.py").split("placeholders = {")[1].split("}")[0])
-    )
-    for key, issue in EN["issues"].items():
-        placeholders = set(re.findall(r"\{(\w+)\}", issue["title"] + issue["description"]))
-        assert placeholders <= made, key
-        assert set(issue["fix_flow"]["step"]) == {
-            "init",
-            "known_password",
-            "reset_done",
-            "activate",
-        }
+def test_no_repair_issue_of_our_own() -> None:
+    """One problem, one repair: Home Assistant's reauth repair opens our reauth journey."""
+    assert "issues" not in EN
+    assert not (COMPONENT / "repairs.py").exists()
+    assert "async_create_issue" not in "".join(p.read_text() for p in COMPONENT.rglob("*.py"))
+
+
+def _sample(cls: type[Exception]) -> Exception:
+    if issubclass(cls, IsapiResponseStatusError):
+        return cls(2, "deviceBusy", "Device Busy (deviceBusy)")
+    if issubclass(cls, IsapiUnsupportedAuthError):
+        return cls("Basic")
+    return cls("what the client said")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [_sample(cls) for cls, _ in helpers._KEYS] + [IsapiError("odd")],
+    ids=lambda e: type(e).__name__,
+)
+async def test_every_translated_error_reads_as_a_sentence(
+    hass: HomeAssistant, error: Exception
+) -> None:
+    """Each client error, as the buttons and the action raise it, rendered by HA's loader."""
+    from .conftest import exception_text  # noqa: PLC0415
+
+    assert await async_setup_component(hass, const.DOMAIN, {})
+    text = await exception_text(hass, helpers.translated_error(error, "Garage"))
+    assert "Garage" in text
 
 
 async def test_services_are_described_and_translated(hass: HomeAssistant) -> None:

@@ -9,13 +9,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.hikvision_reset.const import DOMAIN
 from simulator import Fault, SimulatedCamera
 
-from .conftest import CameraFactory, entry_for, settle, setup_entry
+from .conftest import CameraFactory, entry_for, exception_text, settle, setup_entry
 
 PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
 
@@ -84,15 +85,32 @@ async def test_partial_failure_is_reported_per_device(
     assert [r["result"] for r in results] == ["accepted", "error", "accepted"]
     assert results[1]["error"] == "device_busy"
     assert [c.restores for c, _ in cams] == [["full"], [], ["full"]]
-    # Without asking for a response, a failure is an error naming the camera.
+    assert results[1]["message"] == "Cam 1 is busy; try again in a minute"
+    await settle(hass, 1.0)
+    # Without asking for a response, one camera's failure is that camera's sentence...
     cams[1][0].faults[PUT_RESET[1]] = Fault(status_code=4, sub_status="notSupport")
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             DOMAIN, "restore_defaults", {"device_id": ids[1]}, blocking=True
         )
-    assert err.value.translation_key == "restore_failed"
-    assert err.value.translation_placeholders == {"names": "Cam 1 (not_supported)"}
-    await settle(hass, 1.0)
+    assert (await exception_text(hass, err.value)).startswith(
+        "Cam 1 does not support this, or the account is not an administrator"
+    )
+    # ... and several cameras' failures are one message with each camera's sentence. (Cam 0
+    # and Cam 2 were fully reset above: they are inactive now, and nothing is sent to them.)
+    for camera, _ in cams:
+        camera.faults[PUT_RESET[1]] = Fault(status_code=2, sub_status="deviceBusy")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, "restore_defaults", {"device_id": ids}, blocking=True
+        )
+    assert await exception_text(hass, err.value) == (
+        "The restore did not work on every camera. Cam 0 is inactive (reset to factory "
+        "defaults) and must be activated again: open Settings → System → Repairs. Cam 1 is "
+        "busy; try again in a minute. Cam 2 is inactive (reset to factory defaults) and must be "
+        "activated again: open Settings → System → Repairs"
+    )
+    assert [c.requests[PUT_RESET] for c, _ in cams] == [1, 3, 1]
 
 
 async def test_basic_is_the_default_mode(
@@ -134,3 +152,49 @@ async def test_invalid_targets(
             DOMAIN, "restore_defaults", {"device_id": ours}, blocking=True
         )
     assert camera.restores == []
+
+
+async def test_read_only_user_cannot_wipe_a_camera(
+    hass: HomeAssistant,
+    camera: SimulatedCamera,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+    hass_admin_user: MockUser,
+) -> None:
+    """The action over the websocket API, as a read-only user: refused, nothing reaches it."""
+    ours = device_id(device_registry, loaded_entry)
+    client = await hass_ws_client(hass, hass_read_only_access_token)
+    await client.send_json(
+        {
+            "id": 1,
+            "type": "call_service",
+            "domain": DOMAIN,
+            "service": "restore_defaults",
+            "service_data": {"device_id": ours, "mode": "full"},
+            "return_response": True,
+        }
+    )
+    msg = await client.receive_json()
+    assert not msg["success"]
+    assert msg["error"]["message"] == "Unauthorized"  # Home Assistant's own admin check
+    assert camera.requests[PUT_RESET] == 0
+    assert camera.restores == []
+    # An administrator's call goes through.
+    admin = await hass_ws_client(hass)
+    await admin.send_json(
+        {
+            "id": 1,
+            "type": "call_service",
+            "domain": DOMAIN,
+            "service": "restore_defaults",
+            "service_data": {"device_id": ours},
+            "return_response": True,
+        }
+    )
+    msg = await admin.receive_json()
+    assert msg["success"], msg
+    assert msg["result"]["response"]["results"][0]["result"] == "accepted"
+    assert camera.restores == ["basic"]
+    await settle(hass, 1.0)

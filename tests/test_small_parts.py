@@ -14,7 +14,7 @@ from custom_components.hikvision_reset.isapi import (
     IsapiAccountLockedError,
     IsapiAuthenticationError,
 )
-from custom_components.hikvision_reset.lockout import account_key, minutes_locked, note_auth_error
+from custom_components.hikvision_reset.lockout import LoginMemory, account_key, async_get_memory
 from custom_components.hikvision_reset.logbook import async_describe_events
 from custom_components.hikvision_reset.reset_guide import guide_for
 
@@ -22,18 +22,29 @@ from custom_components.hikvision_reset.reset_guide import guide_for
 async def test_lock_is_remembered_until_it_expires(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
+    memory = await async_get_memory(hass)
     key = account_key("10.0.0.2", 80, "admin")
-    note_auth_error(hass, key, IsapiAuthenticationError(attempts_left=3))
-    assert minutes_locked(hass, key) is None
-    note_auth_error(hass, key, IsapiAccountLockedError(locked=True, unlock_seconds=90))
-    assert minutes_locked(hass, key) == 2
+    memory.note_auth_error(key, IsapiAuthenticationError(attempts_left=3))
+    assert memory.minutes_locked(key) is None
+    memory.note_auth_error(key, IsapiAccountLockedError(locked=True, unlock_seconds=90))
+    assert memory.minutes_locked(key) == 2
     freezer.tick(timedelta(seconds=89))
-    assert minutes_locked(hass, key) == 1
+    assert memory.minutes_locked(key) == 1
     freezer.tick(timedelta(seconds=2))
-    assert minutes_locked(hass, key) is None
+    assert memory.minutes_locked(key) is None
     # A lock with no unlock time is taken as the firmware's 30 minutes.
-    note_auth_error(hass, key, IsapiAccountLockedError(locked=True))
-    assert minutes_locked(hass, key) == 30
+    memory.note_auth_error(key, IsapiAccountLockedError(locked=True))
+    assert memory.minutes_locked(key) == 30
+
+
+async def test_lock_survives_a_restart(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
+    memory = await async_get_memory(hass)
+    key = account_key("10.0.0.2", 80, "admin")
+    memory.note_auth_error(key, IsapiAccountLockedError(locked=True, unlock_seconds=600))
+    await memory._store.async_save(memory._data())
+    restarted = await LoginMemory.async_load(hass)
+    assert restarted.minutes_locked(key) == 10
+    assert restarted.summary() == {"accounts_with_refused_passwords": 0, "locked_accounts": 1}
 
 
 @pytest.mark.parametrize(

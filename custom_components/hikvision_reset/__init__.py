@@ -8,13 +8,12 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import (
-    HikvisionConfigEntry,
-    HikvisionCoordinator,
-    async_cancel_unlock_retries,
-)
-from .issues import async_clear_auth_issue
+from .coordinator import HikvisionCoordinator, async_cancel_unlock_retries
+from .data import HikvisionConfigEntry, HikvisionRuntimeData
+from .lockout import async_get_memory
+from .restore import Restorer
 from .services import async_setup_services
+from .trouble import async_clear_trouble
 
 PLATFORMS: list[Platform] = [Platform.BUTTON, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -23,6 +22,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's services (once, whatever the number of cameras)."""
     async_setup_services(hass)
+    await async_get_memory(hass)
 
     @callback
     def stop(_event: Event) -> None:
@@ -34,9 +34,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -> bool:
     """Set up one camera."""
-    coordinator = HikvisionCoordinator(hass, entry)
+    coordinator = HikvisionCoordinator(hass, entry, await async_get_memory(hass))
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = HikvisionRuntimeData(coordinator, Restorer(hass, entry, coordinator))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -47,6 +47,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -> None:
-    """Removing a camera removes its repair issue and any pending retry."""
-    async_clear_auth_issue(hass, entry.entry_id)
+    """Removing a camera forgets its login trouble and any pending retry."""
+    async_clear_trouble(hass, entry.entry_id)
     async_cancel_unlock_retries(hass, entry.entry_id)

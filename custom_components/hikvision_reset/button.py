@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.button.const import ButtonDeviceClass
@@ -14,11 +13,14 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN, STAGE_UNCONFIRMED
-from .coordinator import HikvisionConfigEntry, HikvisionCoordinator
+from .data import HikvisionConfigEntry, HikvisionRuntimeData
 from .entity import HikvisionEntity
-from .helpers import hikvision_exception_handler
+from .helpers import async_require_admin, hikvision_exception_handler
 from .isapi import RestoreMode
+from .restore import Restorer
 
+# One press at a time per button; a second press of a camera that is already restoring is
+# refused by the restore controller before anything is sent.
 PARALLEL_UPDATES = 1
 
 
@@ -26,7 +28,7 @@ PARALLEL_UPDATES = 1
 class HikvisionButtonEntityDescription(ButtonEntityDescription):
     """A button and what pressing it does."""
 
-    press_fn: Callable[[HikvisionCoordinator], Awaitable[Any]]
+    press_fn: Callable[[Restorer], Awaitable[str]]
 
 
 BUTTONS: tuple[HikvisionButtonEntityDescription, ...] = (
@@ -34,20 +36,20 @@ BUTTONS: tuple[HikvisionButtonEntityDescription, ...] = (
         key="restore_defaults",
         translation_key="restore_defaults",
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator: coordinator.async_restore(RestoreMode.BASIC),
+        press_fn=lambda restorer: restorer.async_run(RestoreMode.BASIC),
     ),
     HikvisionButtonEntityDescription(
         key="factory_reset",
         translation_key="factory_reset",
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
-        press_fn=lambda coordinator: coordinator.async_restore(RestoreMode.FULL),
+        press_fn=lambda restorer: restorer.async_run(RestoreMode.FULL),
     ),
     HikvisionButtonEntityDescription(
         key="reboot",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
-        press_fn=lambda coordinator: coordinator.async_restore(None),
+        press_fn=lambda restorer: restorer.async_run(None),
     ),
 )
 
@@ -69,16 +71,21 @@ class HikvisionButtonEntity(HikvisionEntity, ButtonEntity):
     entity_description: HikvisionButtonEntityDescription
 
     def __init__(
-        self, coordinator: HikvisionCoordinator, description: HikvisionButtonEntityDescription
+        self, data: HikvisionRuntimeData, description: HikvisionButtonEntityDescription
     ) -> None:
         """Describe the button."""
-        super().__init__(coordinator, description.key)
+        super().__init__(data, description.key)
         self.entity_description = description
 
     @hikvision_exception_handler
     async def async_press(self) -> None:
-        """Send the command once; a failure is raised, never retried."""
-        stage = await self.entity_description.press_fn(self.coordinator)
+        """Send the command once (administrators only); a failure is raised, never retried.
+
+        A press by a person carries their user in its context; automations and scripts (voice
+        sentence triggers included) act for no user and are allowed.
+        """
+        await async_require_admin(self.hass, self._context, self.coordinator.config_entry.title)
+        stage = await self.entity_description.press_fn(self.restorer)
         if stage == STAGE_UNCONFIRMED:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,

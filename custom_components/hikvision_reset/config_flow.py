@@ -1,11 +1,11 @@
-"""Config flow: add a camera, re-enter its password (reauth), or move it (reconfigure)."""
+"""Config flow: add a camera, or move it (reconfigure); the reauth journey is in ``reauth``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -14,32 +14,14 @@ from homeassistant.const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, selector
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import voluptuous as vol
 
-from .const import CONF_MODEL, DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME, DOMAIN, LOGGER
-from .coordinator import client_from_data, key_from_data
-from .isapi import (
-    DeviceInfo,
-    IsapiAuthenticationError,
-    IsapiConnectionError,
-    IsapiError,
-    IsapiInvalidResponseError,
-    IsapiNotActivatedError,
-)
-from .lockout import forget_refused, minutes_locked, note_auth_error, note_refused
-
-
-def password_selector(autocomplete: str = "current-password") -> selector.TextSelector:
-    """A password field (masked, with the browser's password-manager hint)."""
-    return selector.TextSelector(
-        selector.TextSelectorConfig(
-            type=selector.TextSelectorType.PASSWORD, autocomplete=autocomplete
-        )
-    )
+from .const import CONF_MODEL, DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME, DOMAIN
+from .login import async_try_login
+from .reauth import ReauthJourney, password_selector
 
 
 def _connection_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
@@ -60,41 +42,7 @@ def _with_port(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-async def async_try_login(
-    hass: HomeAssistant, data: dict[str, Any]
-) -> tuple[DeviceInfo | None, dict[str, str], dict[str, str]]:
-    """Log in once with ``data``: the device info, or form errors and their placeholders.
-
-    Never sends anything while the camera has the account locked, and never retries.
-    """
-    key = key_from_data(data)
-    if (minutes := minutes_locked(hass, key)) is not None:
-        return None, {"base": "account_locked"}, {"minutes": str(minutes)}
-    try:
-        info = await client_from_data(hass, data).device_info()
-    except IsapiAuthenticationError as err:
-        note_auth_error(hass, key, err)
-        if not err.locked:  # a locked camera refuses every password, the right one too
-            note_refused(hass, key, data[CONF_PASSWORD])
-        if (minutes := minutes_locked(hass, key)) is not None:
-            return None, {"base": "account_locked"}, {"minutes": str(minutes)}
-        if err.attempts_left is not None:
-            return None, {"base": "invalid_auth_attempts"}, {"attempts": str(err.attempts_left)}
-        return None, {"base": "invalid_auth"}, {}
-    except IsapiNotActivatedError:
-        return None, {"base": "not_activated"}, {}
-    except IsapiConnectionError:
-        return None, {"base": "cannot_connect"}, {}
-    except IsapiInvalidResponseError:
-        return None, {"base": "not_hikvision"}, {}
-    except IsapiError:
-        LOGGER.exception("Unexpected answer from %s", data[CONF_HOST])
-        return None, {"base": "unknown"}, {}
-    forget_refused(hass, key, data[CONF_PASSWORD])
-    return info, {}, {}
-
-
-class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
+class HikvisionResetConfigFlow(ReauthJourney, domain=DOMAIN):
     """Add a Hikvision camera."""
 
     VERSION = 1
@@ -133,8 +81,9 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             data = _with_port(dict(user_input))
-            info, errors, placeholders = await async_try_login(self.hass, data)
-            if info is not None:
+            login = await async_try_login(self.hass, data)
+            errors, placeholders = login.errors, login.placeholders
+            if (info := login.info) is not None:
                 await self.async_set_unique_id(info.serial_number, raise_on_progress=False)
                 self._abort_if_unique_id_configured(
                     updates={CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
@@ -158,34 +107,6 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="user", data_schema=schema, errors=errors, description_placeholders=placeholders
         )
 
-    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """The camera refused the stored password."""
-        return await self.async_step_reauth_confirm()
-
-    async def async_step_reauth_confirm(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the password again; it is checked once per submit."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        placeholders = {"name": entry.title, "host": entry.data[CONF_HOST]}
-        if user_input is not None:
-            data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
-            info, errors, extra = await async_try_login(self.hass, data)
-            placeholders |= extra
-            if info is not None:
-                await self.async_set_unique_id(info.serial_number)
-                self._abort_if_unique_id_mismatch(reason="wrong_device")
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD]}
-                )
-        return self.async_show_form(
-            step_id="reauth_confirm",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): password_selector()}),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
-
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -197,9 +118,10 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
             # An emptied port means the scheme's default, not the old port.
             old = {k: v for k, v in entry.data.items() if k != CONF_PORT}
             data = _with_port({**old, **user_input})
-            info, errors, extra = await async_try_login(self.hass, data)
-            placeholders |= extra
-            if info is not None:
+            login = await async_try_login(self.hass, data)
+            errors = login.errors
+            placeholders |= login.placeholders
+            if (info := login.info) is not None:
                 await self.async_set_unique_id(info.serial_number)
                 self._abort_if_unique_id_mismatch(reason="wrong_device")
                 return self.async_update_reload_and_abort(entry, data_updates=data)

@@ -38,6 +38,7 @@ STAGE_OFFLINE: Final = "offline"
 STAGE_ONLINE: Final = "online"
 STAGE_FAILED: Final = "failed"
 STAGE_TIMEOUT: Final = "timeout"
+STAGE_RECOVERED: Final = "recovered"  # activated again through the reauth journey
 
 REASON_INVALID_AUTH: Final = "invalid_auth"
 REASON_LOCKED: Final = "account_locked"

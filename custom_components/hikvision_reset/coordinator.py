@@ -1,28 +1,15 @@
-"""The coordinator: light polling for availability and identity, and following restores."""
+"""The coordinator: light polling for availability and identity, and nothing after a refusal."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_PORT,
-    CONF_SSL,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
-)
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
-from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from . import const
@@ -30,26 +17,19 @@ from .const import DOMAIN, LOGGER
 from .isapi import (
     DeviceInfo,
     IsapiAuthenticationError,
-    IsapiClient,
     IsapiConnectionError,
     IsapiError,
     IsapiNotActivatedError,
-    IsapiResultUnknownError,
-    RestoreMode,
+    IsapiUnsupportedAuthError,
 )
-from .issues import async_clear_auth_issue, async_raise_auth_issue, issue_exists
-from .lockout import (
-    account_key,
-    minutes_locked,
-    note_auth_error,
-    note_refused,
-    seconds_locked,
-    was_refused,
-)
+from .lockout import LoginMemory
+from .login import client_from_data, key_from_data
+from .trouble import Trouble, async_clear_trouble, async_report_trouble, trouble_for
 
-type HikvisionConfigEntry = ConfigEntry[HikvisionCoordinator]
+if TYPE_CHECKING:
+    from .data import HikvisionConfigEntry
 
-_UNLOCK_RETRIES: HassKey[dict[str, CALLBACK_TYPE]] = HassKey("hikvision_reset_unlock_retries")
+_UNLOCK_RETRIES: HassKey[dict[str, CALLBACK_TYPE]] = HassKey(f"{DOMAIN}_unlock_retries")
 
 
 @callback
@@ -61,40 +41,14 @@ def async_cancel_unlock_retries(hass: HomeAssistant, entry_id: str | None = None
             cancel()
 
 
-def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> IsapiClient:
-    """An ISAPI client for the connection settings in ``data`` (entry data or a form)."""
-    return IsapiClient(
-        async_get_clientsession(hass, verify_ssl=data.get(CONF_VERIFY_SSL, True)),
-        data[CONF_HOST],
-        port=data[CONF_PORT],
-        username=data[CONF_USERNAME],
-        password=data[CONF_PASSWORD],
-        ssl=data.get(CONF_SSL, False),
-        verify_ssl=data.get(CONF_VERIFY_SSL, True),
-    )
-
-
-def key_from_data(data: dict[str, Any]) -> str:
-    """The lockout key of the account in ``data``."""
-    return account_key(data[CONF_HOST], data[CONF_PORT], data[CONF_USERNAME])
-
-
-@dataclass(slots=True)
-class RestoreState:
-    """The last restore (or reboot) started from Home Assistant, and how it went."""
-
-    mode: str
-    started: datetime
-    stage: str
-    error: str | None = None
-
-
 class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
     """Polls one camera: one deviceInfo request per interval, and nothing after a refused login."""
 
     config_entry: HikvisionConfigEntry
 
-    def __init__(self, hass: HomeAssistant, entry: HikvisionConfigEntry) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry: HikvisionConfigEntry, memory: LoginMemory
+    ) -> None:
         """Prepare the client; nothing is sent yet."""
         super().__init__(
             hass,
@@ -105,85 +59,81 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         )
         self.client = client_from_data(hass, dict(entry.data))
         self.lock_key = key_from_data(dict(entry.data))
+        self.memory = memory
         self.password: str = entry.data[CONF_PASSWORD]
         self.auth_failed = False
-        self.rebooting = False
-        self.last_restore: RestoreState | None = None
+        # Set by the restore controller: an inactive camera was fully reset from Home Assistant.
+        self.full_restore_sent = False
 
-    @property
-    def device_id(self) -> str | None:
-        """The camera's device registry id."""
-        device = dr.async_get(self.hass).async_get_device_by_identifier(
-            (DOMAIN, str(self.config_entry.unique_id)), self.config_entry.entry_id
-        )
-        return device.id if device else None
-
-    def _must_not_log_in(self) -> bool:
+    async def must_not_log_in(self) -> bool:
         """The camera refused these credentials already, or says the account is locked."""
         return (
             self.auth_failed
-            or was_refused(self.hass, self.lock_key, self.password)
-            or minutes_locked(self.hass, self.lock_key) is not None
+            or await self.memory.was_refused(self.lock_key, self.password)
+            or self.memory.minutes_locked(self.lock_key) is not None
         )
 
     async def _async_update_data(self) -> DeviceInfo:
-        if self._must_not_log_in():
+        if await self.must_not_log_in():
             # Never a second login with credentials the camera refused: wait for the user.
-            self.async_handle_auth_error(None)
+            await self.async_auth_failed(None)
         try:
             info = await self.client.device_info()
         except (IsapiAuthenticationError, IsapiNotActivatedError) as err:
-            self.async_handle_auth_error(err)
+            await self.async_auth_failed(err)
+        except IsapiUnsupportedAuthError as err:
+            # Not a refused login: nothing was sent. The user must turn digest back on.
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="digest_disabled",
+                translation_placeholders={"name": self.config_entry.title},
+            ) from err
         except IsapiError as err:
             key = "cannot_connect" if isinstance(err, IsapiConnectionError) else "device_error"
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key=key,
-                translation_placeholders={"error": str(err)},
+                translation_placeholders={"name": self.config_entry.title, "error": str(err)},
             ) from err
-        async_clear_auth_issue(self.hass, self.config_entry.entry_id)
+        async_clear_trouble(self.hass, self.config_entry.entry_id)
         return info
 
-    @callback
-    def async_handle_auth_error(self, err: IsapiError | None) -> NoReturn:
-        """The camera refused us: raise the repair issue, stop polling, and start reauth.
+    async def async_auth_failed(self, err: IsapiError | None) -> NoReturn:
+        """The camera refused us: remember why, stop polling, and start reauth.
 
-        Raises ``ConfigEntryAuthFailed`` (which makes the coordinator stop polling and Home
-        Assistant start the reauth flow).
+        Raises ``ConfigEntryAuthFailed``, which makes the coordinator stop polling and Home
+        Assistant start the reauth flow (and its one "Authentication expired" repair).
+        ``err`` None: nothing was sent (the credentials were refused before, or the account is
+        locked); what the camera said last time still holds.
         """
         self.auth_failed = True
         entry = self.config_entry
         self._retry_after_unlock()
-        if err is None and issue_exists(self.hass, entry.entry_id):
-            # Nothing new to tell: keep the issue as the camera last described it.
-            raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
+        reason = const.REASON_INVALID_AUTH
         attempts_left: int | None = None
-        locked_minutes: int | None = None
         if isinstance(err, IsapiNotActivatedError):
-            last = self.last_restore
             reason = (
-                const.REASON_RESTORED_FULL
-                if last is not None and last.mode == RestoreMode.FULL
-                else const.REASON_NOT_ACTIVATED
+                const.REASON_RESTORED_FULL if self.full_restore_sent else const.REASON_NOT_ACTIVATED
             )
-        else:
-            if isinstance(err, IsapiAuthenticationError):
-                note_auth_error(self.hass, self.lock_key, err)
-                attempts_left = err.attempts_left
-                if err.locked:
-                    # A locked camera refuses every password: ours may be right. One try once
-                    # the camera unlocks (someone else's failed logins may have locked it).
-                    self._retry_after_unlock()
-                else:
-                    note_refused(self.hass, self.lock_key, self.password)
-            locked_minutes = minutes_locked(self.hass, self.lock_key)
-            reason = (
-                const.REASON_LOCKED if locked_minutes is not None else const.REASON_INVALID_AUTH
-            )
-        async_raise_auth_issue(
-            self.hass, entry, reason, attempts_left=attempts_left, unlock_minutes=locked_minutes
+        elif isinstance(err, IsapiAuthenticationError):
+            self.memory.note_auth_error(self.lock_key, err)
+            attempts_left = err.attempts_left
+            if err.locked:
+                # A locked camera refuses every password: ours may be right. One try once the
+                # camera unlocks (someone else's failed logins may have locked it).
+                self._retry_after_unlock()
+            else:
+                await self.memory.note_refused(self.lock_key, self.password)
+        locked_minutes = self.memory.minutes_locked(self.lock_key)
+        if locked_minutes is not None:
+            reason = const.REASON_LOCKED
+        if err is not None or trouble_for(self.hass, entry.entry_id) is None:
+            async_report_trouble(self.hass, entry, Trouble(reason, attempts_left, locked_minutes))
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN,
+            translation_key=reason,
+            translation_placeholders={"name": entry.title, "minutes": str(locked_minutes)},
         )
-        raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key=reason)
 
     @callback
     def _retry_after_unlock(self) -> None:
@@ -192,7 +142,7 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         The timer lives outside the entry (a failed setup unloads it): it is kept per entry in
         ``hass.data``, and cancelled when the entry is removed or Home Assistant stops.
         """
-        seconds = seconds_locked(self.hass, self.lock_key)
+        seconds = self.memory.seconds_locked(self.lock_key)
         retries = self.hass.data.setdefault(_UNLOCK_RETRIES, {})
         entry_id = self.config_entry.entry_id
         if seconds is None or entry_id in retries:
@@ -204,87 +154,3 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
             self.hass.config_entries.async_schedule_reload(entry_id)
 
         retries[entry_id] = async_call_later(self.hass, seconds + const.UNLOCK_MARGIN, unlocked)
-
-    # ---- restore / reboot ----------------------------------------------------------------------
-    async def async_restore(self, mode: RestoreMode | None) -> str:
-        """Send a restore (``mode``) or a reboot (None) once, then follow the reboot.
-
-        Returns the first stage (``accepted`` or ``unconfirmed``); raises the client's error.
-        """
-        label = str(mode) if mode is not None else "reboot"
-        self.last_restore = RestoreState(label, dt_util.utcnow(), const.STAGE_FAILED)
-        try:
-            if self._must_not_log_in():
-                raise IsapiAuthenticationError("the camera already refused these credentials")
-            if mode is None:
-                await self.client.reboot()
-            else:
-                await self.client.restore_defaults(mode)
-        except IsapiResultUnknownError:
-            stage = const.STAGE_UNCONFIRMED
-        except IsapiError as err:
-            self.last_restore.error = type(err).__name__
-            self._fire(const.STAGE_FAILED, error=str(err))
-            if isinstance(err, (IsapiAuthenticationError, IsapiNotActivatedError)):
-                try:
-                    self.async_handle_auth_error(err)
-                except ConfigEntryAuthFailed:
-                    self.config_entry.async_start_reauth(self.hass)
-            raise
-        else:
-            stage = const.STAGE_ACCEPTED
-        self._fire(stage)
-        self.config_entry.async_create_background_task(
-            self.hass, self._follow_reboot(), f"{DOMAIN} follow restore {self.config_entry.title}"
-        )
-        return stage
-
-    def _fire(self, stage: str, **extra: Any) -> None:
-        assert self.last_restore is not None
-        self.last_restore.stage = stage
-        self.hass.bus.async_fire(
-            const.EVENT_RESTORE,
-            {
-                "device_id": self.device_id,
-                "entry_id": self.config_entry.entry_id,
-                "name": self.config_entry.title,
-                const.ATTR_MODE: self.last_restore.mode,
-                const.ATTR_STAGE: stage,
-                **extra,
-            },
-        )
-        self.async_update_listeners()
-
-    async def _answers(self) -> bool | None:
-        """Whether the camera answers the unauthenticated activation check; None if down."""
-        try:
-            return await self.client.is_activated()
-        except IsapiConnectionError:
-            return None
-        except IsapiError:
-            return True  # it answers, with something we do not parse: it is up
-
-    async def _wait_for(self, online: bool, limit: float) -> bool | None:
-        """Poll until the camera is down (``online=False``) or up; the last answer, or raise."""
-        async with asyncio.timeout(limit):
-            while True:
-                answer = await self._answers()
-                if (answer is not None) == online:
-                    return answer
-                await asyncio.sleep(const.FOLLOW_INTERVAL)
-
-    async def _follow_reboot(self) -> None:
-        """Follow the camera through its reboot, without credentials (lockout-safe)."""
-        try:
-            await self._wait_for(online=False, limit=const.OFFLINE_TIMEOUT)
-            self.rebooting = True
-            self._fire(const.STAGE_OFFLINE)
-            activated = await self._wait_for(online=True, limit=const.ONLINE_TIMEOUT)
-        except TimeoutError:
-            self.rebooting = False
-            self._fire(const.STAGE_TIMEOUT)
-            await self.async_request_refresh()
-            return
-        self.rebooting = False
-        self._fire(const.STAGE_ONLINE, activated=activated)
-        await self.async_refresh()

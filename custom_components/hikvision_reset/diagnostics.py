@@ -9,7 +9,8 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .coordinator import HikvisionConfigEntry
+from .data import HikvisionConfigEntry
+from .lockout import async_get_memory
 
 TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, "serial_number", "mac_address", "unique_id"}
 
@@ -18,14 +19,18 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: HikvisionConfigEntry
 ) -> dict[str, Any]:
     """Diagnostics of one camera."""
-    coordinator = entry.runtime_data
-    last = coordinator.last_restore
+    coordinator = entry.runtime_data.coordinator
+    restorer = entry.runtime_data.restorer
+    last = restorer.last
+    memory = await async_get_memory(hass)
     return async_redact_data(
         {
             "entry": {"data": dict(entry.data), "unique_id": entry.unique_id, "title": entry.title},
             "device_info": asdict(coordinator.data),
             "last_update_success": coordinator.last_update_success,
-            "rebooting": coordinator.rebooting,
+            "rebooting": restorer.rebooting,
+            "restore_in_progress": restorer.in_progress,
+            "login_memory": memory.summary(),
             "last_restore": None
             if last is None
             else {"mode": last.mode, "stage": last.stage, "error": last.error},

@@ -7,6 +7,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import HikvisionCoordinator
+from .data import HikvisionRuntimeData
 
 
 class HikvisionEntity(CoordinatorEntity[HikvisionCoordinator]):
@@ -14,9 +15,11 @@ class HikvisionEntity(CoordinatorEntity[HikvisionCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: HikvisionCoordinator, key: str) -> None:
+    def __init__(self, data: HikvisionRuntimeData, key: str) -> None:
         """Attach the entity to the camera's device."""
+        coordinator: HikvisionCoordinator = data.coordinator
         super().__init__(coordinator)
+        self.restorer = data.restorer
         info = coordinator.data
         serial = str(coordinator.config_entry.unique_id)
         self._attr_unique_id = f"{serial}_{key}"
@@ -36,4 +39,4 @@ class HikvisionEntity(CoordinatorEntity[HikvisionCoordinator]):
     @property
     def available(self) -> bool:
         """Unavailable while the camera reboots after a restore."""
-        return super().available and not self.coordinator.rebooting
+        return super().available and not self.restorer.rebooting

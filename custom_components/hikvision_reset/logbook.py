@@ -17,6 +17,7 @@ _MESSAGES = {
     "online": "is back online after the {mode}",
     "failed": "refused the {mode}",
     "timeout": "did not finish rebooting in time after the {mode}",
+    "recovered": "was activated with a new password and is back in Home Assistant",
 }
 
 

@@ -10,7 +10,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import HikvisionConfigEntry, HikvisionCoordinator
+from .data import HikvisionConfigEntry, HikvisionRuntimeData
 from .entity import HikvisionEntity
 
 PARALLEL_UPDATES = 0
@@ -32,9 +32,9 @@ class HikvisionLastRestoreSensor(HikvisionEntity, SensorEntity):
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     _attr_translation_key = "last_restore"
 
-    def __init__(self, coordinator: HikvisionCoordinator) -> None:
+    def __init__(self, data: HikvisionRuntimeData) -> None:
         """Describe the sensor."""
-        super().__init__(coordinator, "last_restore")
+        super().__init__(data, "last_restore")
 
     @property
     def available(self) -> bool:
@@ -44,13 +44,13 @@ class HikvisionLastRestoreSensor(HikvisionEntity, SensorEntity):
     @property
     def native_value(self) -> datetime | None:
         """When the last restore was sent."""
-        last = self.coordinator.last_restore
+        last = self.restorer.last
         return last.started if last else None
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """Mode, stage and error of the last restore."""
-        last = self.coordinator.last_restore
+        last = self.restorer.last
         if last is None:
             return {}
         return {"mode": last.mode, "stage": last.stage, "error": last.error}

@@ -14,13 +14,16 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.service import async_get_device_and_config_entry
+from homeassistant.helpers.service import (
+    async_get_device_and_config_entry,
+    async_register_admin_service,
+)
 import voluptuous as vol
 
 from .const import ATTR_DEVICE_ID, ATTR_MODE, DOMAIN, SERVICE_RESTORE_DEFAULTS
-from .coordinator import HikvisionConfigEntry
-from .helpers import error_key
-from .isapi import IsapiError, RestoreMode
+from .data import HikvisionConfigEntry
+from .helpers import HANDLED, error_key, translated_error
+from .isapi import RestoreMode
 
 SCHEMA = vol.Schema(
     {
@@ -34,14 +37,16 @@ SCHEMA = vol.Schema(
 
 async def _restore_one(
     entry: HikvisionConfigEntry, device_id: str, mode: RestoreMode
-) -> dict[str, Any]:
-    """Restore one camera; its result, never an exception (the others go on)."""
+) -> tuple[dict[str, Any], HomeAssistantError | None]:
+    """Restore one camera: its result, and the error to tell (the others go on regardless)."""
     result: dict[str, Any] = {"device_id": device_id, "name": entry.title, "mode": str(mode)}
     try:
-        result["result"] = await entry.runtime_data.async_restore(mode)
-    except IsapiError as err:
-        result.update(result="error", error=error_key(err), message=str(err))
-    return result
+        result["result"] = await entry.runtime_data.restorer.async_run(mode)
+    except HANDLED as err:
+        error = translated_error(err, entry.title)
+        result.update(result="error", error=error_key(err), message=str(error))
+        return result, error
+    return result, None
 
 
 async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
@@ -52,25 +57,27 @@ async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
         # Raises a translated ServiceValidationError for unknown, foreign or unloaded devices.
         _device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
         targets[device_id] = entry
-    results = await asyncio.gather(
+    outcomes = await asyncio.gather(
         *(_restore_one(entry, device_id, mode) for device_id, entry in targets.items())
     )
-    failed = [r for r in results if r["result"] == "error"]
-    if failed and not call.return_response:
+    errors = [error for _, error in outcomes if error is not None]
+    if errors and not call.return_response:
+        if len(outcomes) == 1:
+            raise errors[0]
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="restore_failed",
-            translation_placeholders={
-                "names": ", ".join(f"{r['name']} ({r['error']})" for r in failed)
-            },
+            # Home Assistant drops each message's final period: put it back between them.
+            translation_placeholders={"details": ". ".join(str(error) for error in errors)},
         )
-    return {"results": list(results)}
+    return {"results": [result for result, _ in outcomes]}
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the services."""
-    hass.services.async_register(
+    """Register the services: administrators only (automations and scripts act for no user)."""
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_RESTORE_DEFAULTS,
         async_restore_defaults,
