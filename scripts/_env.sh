@@ -8,7 +8,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 SHARED="$(dirname "$REPO")/shared"
 CACHE="${HIKVISION_RESET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hikvision_reset}"
 # Bump ROOTFS_VERSION when the package list below changes; the venv is keyed by the requirements.
-ROOTFS_PACKAGES="python3.14-venv,python3.14-dev,ca-certificates,git,build-essential,libffi-dev,libssl-dev"
+ROOTFS_PACKAGES="python3.14-venv,python3.14-dev,ca-certificates,git,build-essential,libffi-dev,libssl-dev,ieee-data"
 ROOTFS_KEY="$(printf '%s' "forky:$ROOTFS_PACKAGES" | sha256sum | cut -c1-12)"
 ROOTFS="$CACHE/rootfs-$ROOTFS_KEY"
 REQ_KEY="$(sha256sum "$REPO/requirements_test.txt" | cut -c1-12)"

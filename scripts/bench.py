@@ -6,13 +6,19 @@
    aiohttp's DigestAuthMiddleware on its own (which resends refused credentials once).
 3. Wall time to restore 6 cameras with 300 ms latency each: concurrently (as the service does)
    against one after another.
+4. A hostile deviceInfo (two internal entities expanding to 90,000,000 characters, as a
+   compromised camera could send): the standard library's ElementTree (what the client used
+   before) against our parser, each in a fresh process: time the event loop is blocked and the
+   process's peak memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from pathlib import Path
+import subprocess
 import sys
 import time
 
@@ -100,6 +106,56 @@ async def restore_wall_time(session: aiohttp.ClientSession, n: int = 6) -> tuple
     return concurrent, sequential
 
 
+_PARSE = """
+import asyncio, json, resource, sys, time
+sys.path.insert(0, {root!r})
+from xml.etree import ElementTree as ET
+from custom_components.hikvision_reset.isapi.xml import parse_device_info
+from simulator.device import hostile_device_info
+
+body = hostile_device_info(900).encode()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+async def main():
+    gaps = []
+    async def tick():
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0.01)
+    outcome = "parsed"
+    try:
+        if {naive!r}:
+            root = ET.fromstring(body)
+            outcome = "name of %d characters" % len(root.findtext("deviceName") or "")
+        else:
+            parse_device_info(body)
+    except Exception as err:
+        outcome = "refused: %s" % err
+    await asyncio.sleep(0.01)
+    ticker.cancel()
+    return max(gaps), outcome
+
+stall, outcome = asyncio.run(main())
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base
+result = {{"stall": stall, "peak_mb": peak / 1024, "outcome": outcome, "bytes": len(body)}}
+print(json.dumps(result))
+"""
+
+
+def hostile_xml(naive: bool) -> dict[str, object]:
+    """Parse the hostile document in a fresh interpreter; its loop stall and peak memory."""
+    code = _PARSE.format(root=str(Path(__file__).resolve().parents[1]), naive=naive)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
 async def main() -> None:
     async with aiohttp.ClientSession() as session:
         ours, naive = await requests_per_call(session)
@@ -117,6 +173,15 @@ async def main() -> None:
             f"restore 6 cameras (300 ms each): concurrent {conc:.2f} s, sequential {seq:.2f} s: "
             f"ratio {seq / conc:.1f}x faster"
         )
+    before, after = hostile_xml(naive=True), hostile_xml(naive=False)
+    stall_b, stall_a = float(before["stall"]), float(after["stall"])  # type: ignore[arg-type]
+    mem_b, mem_a = float(before["peak_mb"]), float(after["peak_mb"])  # type: ignore[arg-type]
+    print(
+        f"hostile deviceInfo ({before['bytes']} bytes): ElementTree {before['outcome']}, loop "
+        f"blocked {stall_b * 1000:.0f} ms, +{mem_b:.0f} MB; ours {after['outcome']}, loop "
+        f"blocked {stall_a * 1000:.1f} ms, +{mem_a:.1f} MB: ratio {stall_b / stall_a:.0f}x "
+        "shorter"
+    )
 
 
 if __name__ == "__main__":

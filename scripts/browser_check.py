@@ -1,11 +1,14 @@
 """Look at the demo as a person would: Chromium (driven by Playwright) logs in, opens the Garage
-camera's device page and the repairs page, saves screenshots, and presses Restore defaults.
+camera's device page, the integration page (Backyard's reason must be a sentence, never a key),
+the repairs page (one repair for Backyard, opening the reset journey), saves screenshots, and
+presses Restore defaults.
 
 Called by ``scripts/demo.py --browser DIR`` with the demo's session and cameras.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 from pathlib import Path
 import time
@@ -45,7 +48,89 @@ async def _shot(page: Page, out: Path, name: str) -> Path:
     return path
 
 
-async def check(session: dict[str, Any], out: Path, restores: Any) -> list[str]:
+async def _device_page(page: Page, session: dict[str, Any], out: Path) -> list[str]:
+    garage = session["device_ids"]["Garage"]
+    await page.goto(f"{session['url']}/config/devices/device/{garage}")
+    try:
+        await page.get_by_text("Restore defaults", exact=True).first.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        return ["the device page does not show 'Restore defaults'"]
+    await page.wait_for_timeout(1500)
+    await _shot(page, out, "device-page")
+    return []
+
+
+async def _integration_page(page: Page, session: dict[str, Any], out: Path) -> list[str]:
+    """Backyard's reason, as the integration page shows it: a sentence, never a key."""
+    problems = []
+    await page.goto(f"{session['url']}/config/integrations/integration/hikvision_reset")
+    reason = page.get_by_text("Backyard refused Home Assistant's password", exact=False).first
+    try:
+        await reason.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        problems.append("the integration page does not say why Backyard failed")
+    for key in ("invalid_auth", "cannot_connect", "restored_full", "account_locked"):
+        if await page.get_by_text(key, exact=True).count():
+            problems.append(f"the integration page shows the bare key {key}")
+    await page.wait_for_timeout(800)
+    await _shot(page, out, "integration-page")
+    return problems
+
+
+async def _repairs(page: Page, session: dict[str, Any], out: Path) -> list[str]:
+    """One repair for Backyard, which opens the reset journey with the model's steps."""
+    await page.goto(f"{session['url']}/config/repairs")
+    title = page.get_by_text("Authentication expired for Backyard").first
+    try:
+        await title.wait_for(timeout=30_000)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "repairs-list")
+        if await page.get_by_text("Backyard", exact=False).count() != 1:
+            return ["the repairs page lists Backyard more than once"]
+        await title.click()
+        await page.get_by_text("Get your camera working again").first.wait_for(timeout=15_000)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "repair-journey")
+        await page.get_by_text("Nobody knows it: show me how to reset the camera").click()
+        await page.get_by_text("next to the microSD-card slot", exact=False).first.wait_for(
+            timeout=15_000
+        )
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "repair-issue")
+    except PlaywrightTimeout:
+        await _shot(page, out, "repairs-list")
+        return ["the Backyard repair does not open the reset journey with its steps"]
+    return []
+
+
+async def _press_restore(
+    page: Page, session: dict[str, Any], out: Path, restores: Callable[[], list[str]]
+) -> list[str]:
+    """Press Restore defaults the way a person does: the entity's dialog, then Press."""
+    garage = session["device_ids"]["Garage"]
+    await page.goto(f"{session['url']}/config/devices/device/{garage}")
+    restore = page.get_by_text("Restore defaults", exact=True).first
+    await restore.wait_for(timeout=30_000)
+    await restore.click()
+    press = page.get_by_role("button", name="Press", exact=True).last
+    try:
+        await press.wait_for(timeout=15_000)
+        await press.click()
+        for _ in range(50):
+            if restores():
+                break
+            await page.wait_for_timeout(100)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "restore-pressed")
+    except PlaywrightTimeout:
+        await _shot(page, out, "restore-pressed")
+        return ["no Press button in the Restore defaults dialog"]
+    if restores() != ["basic"]:
+        return [f"pressing Restore defaults sent {restores()}"]
+    return []
+
+
+async def check(session: dict[str, Any], out: Path, restores: Callable[[], list[str]]) -> list[str]:
     """Run the check; ``restores()`` returns the Garage camera's restore list. Problems found."""
     out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the browser starts
     problems: list[str] = []
@@ -54,48 +139,9 @@ async def check(session: dict[str, Any], out: Path, restores: Any) -> list[str]:
         context = await browser.new_context(viewport={"width": 1280, "height": 860})
         await context.add_init_script(_tokens_script(session))
         page = await context.new_page()
-        garage = session["device_ids"]["Garage"]
-        await page.goto(f"{session['url']}/config/devices/device/{garage}")
-        restore = page.get_by_text("Restore defaults", exact=True).first
-        try:
-            await restore.wait_for(timeout=30_000)
-        except PlaywrightTimeout:
-            problems.append("the device page does not show 'Restore defaults'")
-        await page.wait_for_timeout(1500)
-        await _shot(page, out, "device-page")
-
-        await page.goto(f"{session['url']}/config/repairs")
-        title = page.get_by_text("Backyard no longer accepts Home Assistant's password").first
-        try:
-            await title.wait_for(timeout=30_000)
-            await page.wait_for_timeout(800)
-            await _shot(page, out, "repairs-list")
-            await title.click()
-            await page.get_by_text("reset button", exact=False).first.wait_for(timeout=15_000)
-            await page.wait_for_timeout(800)
-            await _shot(page, out, "repair-issue")
-        except PlaywrightTimeout:
-            problems.append("the repairs page does not show the Backyard issue and its steps")
-            await _shot(page, out, "repairs-list")
-
-        # Press Restore defaults the way a person does: the entity's dialog, then Press.
-        await page.goto(f"{session['url']}/config/devices/device/{garage}")
-        await restore.wait_for(timeout=30_000)
-        await restore.click()
-        press = page.get_by_role("button", name="Press", exact=True).last
-        try:
-            await press.wait_for(timeout=15_000)
-            await press.click()
-            for _ in range(50):
-                if restores():
-                    break
-                await page.wait_for_timeout(100)
-            if restores() != ["basic"]:
-                problems.append(f"pressing Restore defaults sent {restores()}")
-            await page.wait_for_timeout(800)
-            await _shot(page, out, "restore-pressed")
-        except PlaywrightTimeout:
-            problems.append("no Press button in the Restore defaults dialog")
-            await _shot(page, out, "restore-pressed")
+        problems += await _device_page(page, session, out)
+        problems += await _integration_page(page, session, out)
+        problems += await _repairs(page, session, out)
+        problems += await _press_restore(page, session, out, restores)
         await browser.close()
     return problems

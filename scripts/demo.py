@@ -142,14 +142,43 @@ async def check(api: HomeAssistantApi) -> list[str]:
     problems = []
     if sorted(d["name"] for d in ours) != sorted(name for name, _, _ in CAMERAS):
         problems.append(f"expected three Hikvision devices, got {[d['name'] for d in ours]}")
-    repair = [i for i in issues["issues"] if i["domain"] == "hikvision_reset"]
-    if len(repair) != 1 or repair[0]["translation_placeholders"]["name"] != "Backyard":
-        problems.append(f"expected the Backyard repair issue, got {repair}")
+    # One problem, one repair: Home Assistant's reauth repair for Backyard, none of our own.
+    ours_issues = [i for i in issues["issues"] if i["domain"] == "hikvision_reset"]
+    repair = [i for i in issues["issues"] if i.get("issue_domain") == "hikvision_reset"]
+    if (
+        ours_issues
+        or len(repair) != 1
+        or repair[0]["translation_placeholders"]["name"] != "Backyard"
+    ):
+        problems.append(f"expected one repair (Backyard's reauth), got {ours_issues + repair}")
+    entries = (await api.ws({"type": "config_entries/get", "domain": "hikvision_reset"}))[0]
+    backyard = next((e for e in entries if e["title"] == "Backyard"), {})
+    if backyard.get("error_reason_translation_key") != "invalid_auth":
+        problems.append(f"Backyard's entry gives no translated reason: {backyard}")
     async with api.session.get(
         f"{HA_URL}/api/states/button.garage_restore_defaults", headers=api.headers
     ) as resp:
         if resp.status != 200:
             problems.append("button.garage_restore_defaults is missing")
+    return problems
+
+
+# A line our integration logs at ERROR must read as a sentence: never a bare translation key.
+_KEYS_IN_LOG = (
+    "invalid_auth",
+    "cannot_connect",
+    "result_unknown",
+    "restored_full",
+    "restore_failed",
+)
+
+
+def log_problems(log_file: Path) -> list[str]:
+    """Lines of Home Assistant's log where our integration shows a key instead of a sentence."""
+    problems = []
+    for line in log_file.read_text(errors="replace").splitlines():
+        if "hikvision_reset" in line and line.rstrip().endswith(_KEYS_IN_LOG):
+            problems.append(f"the log shows a bare key: {line.strip()[:160]}")
     return problems
 
 
@@ -272,8 +301,9 @@ async def verify(
             problems += await wait_for_comeback(api, time.monotonic() + 120)
     if args.smoke:
         found = await check(api)
+        found += log_problems(demo_dir / "home-assistant.log")
         problems += found
-        log(f"smoke: {'3 devices and the repair issue are there' if not found else 'failed'}")
+        log(f"smoke: {'3 devices, one repair, sentences in the log' if not found else 'failed'}")
         log(f"failed logins at the Backyard camera: {cameras[2].failed_logins}")
     for problem in problems:
         log(f"FAILED: {problem}")

@@ -2,5 +2,6 @@
 
 from .catalog import CATALOG, Model, device_info_xml
 from .device import Fault, SimulatedCamera
+from .sadp import SadpResponder
 
-__all__ = ["CATALOG", "Fault", "Model", "SimulatedCamera", "device_info_xml"]
+__all__ = ["CATALOG", "Fault", "Model", "SadpResponder", "SimulatedCamera", "device_info_xml"]

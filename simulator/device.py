@@ -117,6 +117,16 @@ class SimulatedCamera:
     basic_only: bool = False  # web authentication set to "basic": a Basic challenge, no digest
     refuse_passwords: frozenset[str] = frozenset()  # activation answers riskPassword for these
     activate_status_root: str = "ActivateStatus"  # firmware differs
+    # What SADP reports and changes. ``sadp_ipv4`` empty: the HTTP host.
+    sadp_ipv4: str = ""
+    subnet_mask: str = "255.0.0.0"
+    gateway: str = "127.0.0.1"
+    dhcp: bool = False
+    salt: str | None = None  # newer firmware: update's password is the salted form
+    password_reset_ability: bool = False  # SADP's PasswordResetAbility
+    security_questions: bool = False  # SADP's SupportSecurityQuestion
+    sadp_failures: int = 0
+    listening: bool = True  # False: the HTTP port is unreachable (a reset camera elsewhere)
     faults: dict[str, Fault] = field(default_factory=dict)
     requests: Counter[tuple[str, str]] = field(default_factory=Counter)
     failed_logins: int = 0  # every refused login, ever
@@ -160,8 +170,38 @@ class SimulatedCamera:
         """The serial number deviceInfo reports (the integration's unique id)."""
         return f"{self.spec.model.replace('/', '')}{self.serial}"
 
+    @property
+    def sadp_http_port(self) -> int:
+        """The HTTP port SADP reports (80 for a camera that is not listening yet)."""
+        return self.port if self.listening and self.port else 80
+
+    @property
+    def sadp_address(self) -> str:
+        """The IPv4 address SADP reports: the HTTP host unless a reset moved it elsewhere."""
+        return self.sadp_ipv4 or self.host
+
+    async def move(self, host: str, port: int) -> None:
+        """New network settings (SADP ``update``): listen at ``host:port`` from now on."""
+        await self.stop()
+        self.host, self.port, self.listening, self.sadp_ipv4 = host, port, True, ""
+        await self.start()
+
+    async def hard_reset(self, address: str = "127.0.0.1") -> None:
+        """The reset button: inactive, settings gone, at ``address`` where HTTP cannot reach it.
+
+        A real camera comes back at 192.168.1.64, usually on a segment Home Assistant cannot
+        reach over HTTP; here the HTTP port stops answering and SADP reports ``address``.
+        """
+        await self.stop()
+        self.password = None
+        self.listening = False
+        self.sadp_ipv4 = address
+        self.unlock()
+
     async def start(self) -> None:
-        """Listen on ``host:port``."""
+        """Listen on ``host:port`` (nothing when the camera is not ``listening``)."""
+        if not self.listening:
+            return
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+import ipaddress
 from pathlib import Path
 import re
 from typing import Any
@@ -38,6 +39,41 @@ PASSWORD = "Passw0rd!"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load our integration from custom_components."""
+
+
+# ---- nothing leaves loopback ------------------------------------------------------------------
+# These machines allow traffic to 127.0.0.0/8 only. pytest-socket guards TCP connections; this
+# guards datagrams (SADP): a send to a multicast group, a broadcast or a LAN address is refused
+# (as an OSError, so nothing leaves) and recorded, and the test fails at teardown.
+
+
+@pytest.fixture(autouse=True)
+def sent_outside(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Datagrams a test tried to send off loopback (the test fails unless it empties this)."""
+    violations: list[object] = []
+    # Every datagram of ours goes through asyncio's transport (pytest-socket swaps the socket
+    # class itself in and out, so the guard sits on the transport).
+    transport = asyncio.selector_events._SelectorDatagramTransport  # noqa: SLF001
+    real_sendto = transport.sendto
+
+    def guarded(self: asyncio.DatagramTransport, data: bytes, addr: Any = None) -> None:
+        address = addr or self.get_extra_info("peername")
+        host = address[0] if isinstance(address, tuple) else str(address)
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            violations.append(address)
+            return  # dropped: nothing leaves
+        real_sendto(self, data, addr)
+
+    monkeypatch.setattr(transport, "sendto", guarded)
+    # Home Assistant's SADP settings: nowhere real, unless a test points them at a simulator.
+    monkeypatch.setenv("HIKVISION_RESET_SADP_TARGETS", "127.0.0.1:9")
+    monkeypatch.setenv("HIKVISION_RESET_SADP_LISTEN", "off")
+    yield violations
+    assert not violations, f"a test sent datagrams off loopback: {violations}"
 
 
 @pytest.fixture
@@ -211,7 +247,10 @@ async def shown(hass: HomeAssistant, result: Mapping[str, Any]) -> Shown:
     step = result["step_id"]
     prefix = f"{base}.step.{step}"
     out = Shown(step)
-    out.title = fill(texts[f"{prefix}.title"], placeholders)
+    # The 2026.10 frontend localizes menu and progress headers without any placeholders (form
+    # headers get the step's): a placeholder there shows as "Translation [formatjs Error …]".
+    header_placeholders = placeholders if result["type"] == "form" else {}
+    out.title = fill(texts[f"{prefix}.title"], header_placeholders)
     if f"{prefix}.description" in texts:
         out.description = fill(texts[f"{prefix}.description"], placeholders)
     for field_name, key in (result.get("errors") or {}).items():

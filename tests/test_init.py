@@ -111,7 +111,7 @@ async def test_wrong_password_at_setup_one_failed_login_one_repair(
     assert issue.issue_domain == DOMAIN
     step = await shown(hass, await first_reauth_step(hass))
     assert step.step == "reauth_attempts"
-    assert step.title == "Get Garage working again"
+    assert step.title == "Get your camera working again"
     assert "allows **6** more wrong passwords" in step.description
     assert step.options == {
         "password": "I know the password",

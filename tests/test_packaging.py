@@ -52,6 +52,28 @@ async def test_manifest(hass: HomeAssistant) -> None:
     assert integration.version is not None
 
 
+# Debian's ieee-data (scripts/setup installs it).
+OUI_REGISTRY = Path("/usr/share/ieee-data/oui.txt")
+
+
+@pytest.mark.skipif(not OUI_REGISTRY.exists(), reason="Debian's ieee-data is not installed")
+def test_dhcp_matches_every_hikvision_prefix_of_the_ieee_registry() -> None:
+    """All of Hangzhou Hikvision's MAC prefixes, and nothing else (Ezviz speaks another API)."""
+    registry = {
+        line.split()[0]
+        for line in OUI_REGISTRY.read_text(encoding="utf-8", errors="replace").splitlines()
+        if "(base 16)" in line and "Hangzhou Hikvision Digital Technology" in line
+    }
+    manifest = json.loads((COMPONENT / "manifest.json").read_text())
+    matched = {m["macaddress"].rstrip("*") for m in manifest["dhcp"]}
+    assert len(registry) >= 50
+    assert {"4447CC", "5803FB", "94E1AC", "64DB8B"} <= registry
+    # Every registered prefix is matched; the manifest follows the newest registry, so an older
+    # one (Debian 12's has 50) is a subset.
+    assert registry <= matched
+    assert all(len(p) == 6 and int(p, 16) >= 0 for p in matched)
+
+
 def test_hacs_json() -> None:
     hacs = json.loads((ROOT / "hacs.json").read_text())
     assert hacs["name"] == "Hikvision Reset"

@@ -107,6 +107,12 @@ class HikvisionResetConfigFlow(ReauthJourney, domain=DOMAIN):
             step_id="user", data_schema=schema, errors=errors, description_placeholders=placeholders
         )
 
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The camera refused the stored password, or came back inactive (see ``reauth``)."""
+        if self._inactive():
+            return await self.async_step_find_camera()
+        return await self.async_step_reauth_confirm()
+
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:

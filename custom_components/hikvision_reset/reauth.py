@@ -20,7 +20,6 @@ A camera that is already inactive (a full restore from Home Assistant, or a rese
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
@@ -51,7 +50,10 @@ def password_selector(autocomplete: str = "current-password") -> selector.TextSe
 
 
 class ReauthJourney(ConfigFlow):
-    """The reauth steps of the config flow (a base class: the flow itself registers)."""
+    """The reauth steps of the config flow (a base class: the flow itself registers).
+
+    The flow's ``async_step_reauth`` (in ``config_flow``) starts here.
+    """
 
     _host: str | None = None
 
@@ -69,11 +71,9 @@ class ReauthJourney(ConfigFlow):
             **extra,
         }
 
-    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """The camera refused the stored password, or came back inactive."""
-        if self._trouble().reason in (const.REASON_NOT_ACTIVATED, const.REASON_RESTORED_FULL):
-            return await self.async_step_find_camera()
-        return await self.async_step_reauth_confirm()
+    def _inactive(self) -> bool:
+        """The camera came back inactive (reset): the journey starts at finding it."""
+        return self._trouble().reason in (const.REASON_NOT_ACTIVATED, const.REASON_RESTORED_FULL)
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None

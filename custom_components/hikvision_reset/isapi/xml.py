@@ -84,7 +84,8 @@ def _parse(body: bytes) -> ET.Element:
     try:
         parser.Parse(body, True)
         root = builder.tree.close()
-    except expat.ExpatError as err:
+    except (expat.ExpatError, LookupError, ValueError) as err:
+        # LookupError: an unknown encoding in the XML declaration; ValueError: undecodable text.
         raise IsapiInvalidResponseError(f"not XML: {err}") from err
     except AssertionError as err:  # TreeBuilder.close() on an empty document
         raise IsapiInvalidResponseError("not XML: empty") from err
