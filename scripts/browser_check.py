@@ -92,7 +92,7 @@ async def _repairs(page: Page, session: dict[str, Any], out: Path) -> list[str]:
         await page.wait_for_timeout(800)
         await _shot(page, out, "repair-journey")
         await page.get_by_text("Nobody knows it: show me how to reset the camera").click()
-        await page.get_by_text("next to the microSD-card slot", exact=False).first.wait_for(
+        await page.get_by_text("usually next to the microSD-card slot", exact=False).first.wait_for(
             timeout=15_000
         )
         await page.wait_for_timeout(800)

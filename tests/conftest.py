@@ -53,7 +53,7 @@ def sent_outside(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     violations: list[object] = []
     # Every datagram of ours goes through asyncio's transport (pytest-socket swaps the socket
     # class itself in and out, so the guard sits on the transport).
-    transport = asyncio.selector_events._SelectorDatagramTransport  # noqa: SLF001
+    transport = asyncio.selector_events._SelectorDatagramTransport
     real_sendto = transport.sendto
 
     def guarded(self: asyncio.DatagramTransport, data: bytes, addr: Any = None) -> None:

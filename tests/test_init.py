@@ -12,8 +12,9 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.hikvision_reset import const
+from custom_components.hikvision_reset import const, reset_guide
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, SCAN_INTERVAL
+from custom_components.hikvision_reset.reset_guide import ResetGuide
 from simulator import Fault, SimulatedCamera
 
 from .conftest import (
@@ -118,7 +119,7 @@ async def test_wrong_password_at_setup_one_failed_login_one_repair(
         "reset_steps": "Nobody knows it: show me how to reset the camera",
     }
     assert [e.data["reason"] for e in events] == ["invalid_auth"]
-    assert events[0].data["reset_guide"] == "button"
+    assert events[0].data["reset_guide"] == "unknown"  # no sourced entry for this model
     assert events[0].data["attempts_left"] == 6
     # Time passes: nothing retries the refused password.
     await clock.advance(timedelta(minutes=10), times=5)
@@ -217,23 +218,35 @@ async def test_locked_account_at_setup(
 
 
 @pytest.mark.parametrize(
-    ("model", "step_id", "says", "guide"),
+    ("table", "step_id", "says", "guide"),
     [
-        ("DS-2CD2386G2-ISU/SL", "reset_button", "next to the microSD-card slot", "button"),
-        ("DS-2CD2T87G2P-LSU/SL", "reset_sadp", "has no reset button", "sadp"),
-        ("DS-2CD2A20F-IS", "reset_unknown", "We do not know how", "unknown"),
+        ((), "reset_unknown", "Most Hikvision cameras have a small reset button", "unknown"),
+        (
+            (("DS-2CD2386G2", ResetGuide("button", "https://example.invalid/manual#reset")),),
+            "reset_button",
+            "on the DS-2CD2386G2-ISU/SL it is next to the microSD-card slot",
+            "button",
+        ),
+        (
+            (("DS-2CD2386G2", ResetGuide("sadp", "https://example.invalid/no-button")),),
+            "reset_sadp",
+            "The DS-2CD2386G2-ISU/SL has no reset button",
+            "sadp",
+        ),
     ],
 )
-async def test_reset_steps_follow_the_model(
+async def test_reset_steps_follow_the_sourced_table(
     hass: HomeAssistant,
     make_camera: CameraFactory,
-    model: str,
+    monkeypatch: pytest.MonkeyPatch,
+    table: tuple[tuple[str, ResetGuide], ...],
     step_id: str,
     says: str,
     guide: str,
 ) -> None:
+    monkeypatch.setattr(reset_guide, "TABLE", table)
     events = async_capture_events(hass, EVENT_AUTH_FAILED)
-    camera = await make_camera(model=model)
+    camera = await make_camera(model="DS-2CD2386G2-ISU/SL")
     await setup_entry(hass, entry_for(camera, password="forgotten"))
     flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
     result = await hass.config_entries.flow.async_configure(
@@ -242,7 +255,6 @@ async def test_reset_steps_follow_the_model(
     step = await shown(hass, result)
     assert step.step == step_id
     assert says in step.description
-    assert model in step.description
     assert events[0].data["reset_guide"] == guide
 
 

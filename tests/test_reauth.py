@@ -147,8 +147,9 @@ async def test_forgotten_password_to_reset_to_reactivation(
     journey = await Journey.open(hass, client, entry)
     await journey.send({"next_step_id": "reset_steps"})
     seen = await journey.seen()
-    assert seen.title == "Reset Garage with its button"
-    assert "on the DS-2CD2143G2-I it is next to the microSD-card slot" in seen.description
+    assert seen.title == "Reset Garage"
+    assert "usually next to the microSD-card slot" in seen.description
+    assert "The DS-2CD2143G2-I's manual shows where." in seen.description
     assert "comes back *inactive* at **192.168.1.64**" in seen.description
     await journey.send({})
     assert (await journey.seen()).title == "Find Garage"

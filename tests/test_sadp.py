@@ -161,7 +161,11 @@ def test_request_shapes_follow_the_captures() -> None:
     )
     device = sadp.SadpDevice(mac="18:68:cb:aa:bb:cc", ipv4="192.0.0.64", activated=True)
     update = sadp.update_message(
-        "U-2", device, "password", NetworkSettings("192.0.0.60", "255.255.0.0", "192.0.0.1"), "admin"
+        "U-2",
+        device,
+        "password",
+        NetworkSettings("192.0.0.60", "255.255.0.0", "192.0.0.1"),
+        "admin",
     ).decode()
     # The capture's own password field: base64 of MD5("password").
     assert (
@@ -193,8 +197,8 @@ def test_exchange_key_is_pkcs1_der_of_1024_bits() -> None:
 # ---- the parser under hostile input -----------------------------------------------------------
 
 REAL_2016 = (  # the S2 capture of the SADP notes (DS-2CD2432F-IW, V5.2.5): no Activated, no Salt
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<ProbeMatch><Uuid>FC25924E-AFE2-49E6-ACC9-F84A6859054D'
-    b"</Uuid>\n<Types>inquiry</Types><DeviceType>38930</DeviceType><DeviceDescription>DS-2CD2432F"
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<ProbeMatch><Uuid>'
+    b"FC25924E-AFE2-49E6-ACC9-F84A6859054D</Uuid>\n<Types>inquiry</Types><DeviceType>38930</DeviceType><DeviceDescription>DS-2CD2432F"
     b"-IW</DeviceDescription>\n<DeviceSN>DS-2CD2432F-IW20150126CCCH502126167</DeviceSN><CommandPor"
     b"t>8000</CommandPort><HttpPort>80</HttpPort>\n<MAC>c0-56-e3-fe-42-92</MAC><IPv4Address>10.1."
     b"1.251</IPv4Address><IPv4SubnetMask>255.255.255.0</IPv4SubnetMask>\n<IPv4Gateway>10.1.1.1</I"

@@ -16,7 +16,7 @@ from custom_components.hikvision_reset.isapi import (
 )
 from custom_components.hikvision_reset.lockout import LoginMemory, account_key, async_get_memory
 from custom_components.hikvision_reset.logbook import async_describe_events
-from custom_components.hikvision_reset.reset_guide import guide_for
+from custom_components.hikvision_reset.reset_guide import TABLE, ResetGuide, guide_for
 
 
 async def test_lock_is_remembered_until_it_expires(
@@ -47,23 +47,12 @@ async def test_lock_survives_a_restart(hass: HomeAssistant, hass_storage: dict[s
     assert restarted.summary() == {"accounts_with_refused_passwords": 0, "locked_accounts": 1}
 
 
-@pytest.mark.parametrize(
-    ("model", "kind", "form"),
-    [
-        ("DS-2CD2086G2-I", "button", "bullet"),
-        ("DS-2CD2143G2-I", "button", "dome"),
-        ("ds-2cd2343g2-i", "button", "turret"),
-        ("DS-2CD2347G2-LU", "button", "turret"),
-        ("DS-2CD2386G2-ISU/SL", "button", "turret"),
-        ("DS-2CD2T87G2P-LSU/SL", "sadp", "bullet"),
-        ("DS-7608NXI-I2/8P/S", "sadp", "nvr"),
-        ("DS-2CD2A20F-IS", "unknown", "camera"),
-        (None, "unknown", "camera"),
-    ],
-)
-def test_reset_guide_table(model: str | None, kind: str, form: str) -> None:
-    guide = guide_for(model)
-    assert (guide.kind, guide.form) == (kind, form)
+def test_every_reset_guide_entry_cites_a_public_source() -> None:
+    for prefix, guide in TABLE:
+        assert guide.source.startswith("https://"), prefix
+    assert guide_for("DS-2CD2143G2-I") == guide_for(None) == ResetGuide("unknown")
+    table = (("DS-2CD2T87G2P", ResetGuide("sadp", "https://example.invalid/p")),)
+    assert guide_for(" ds-2cd2t87g2p-lsu/sl", table).kind == "sadp"
 
 
 @pytest.mark.parametrize(

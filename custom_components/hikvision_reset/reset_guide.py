@@ -1,11 +1,18 @@
-"""What we know about resetting each model by hand: one small table, with a default.
+"""How each model is reset by hand: a table of sourced entries, with a default for the rest.
 
-The repair issue picks its text from the guide's ``kind``:
+The reauth journey picks its reset step from the guide's ``kind``:
 
-- ``button``: a reset button (near the SD-card slot on these bullets, domes and turrets);
-- ``sadp``: no reset button: the reset goes through Hikvision's SADP tool and a security code
-  from Hikvision support;
-- ``unknown``: a model not in the table: the text explains both routes.
+- ``button``: the model has a reset button (its place in ``location``);
+- ``sadp``: the model has no reset button: the reset goes through Hikvision's SADP tool and a
+  code from Hikvision support;
+- ``unknown``: not in the table: the text explains both routes.
+
+**Every entry cites a public source** (a manual page, a vendor note) that says where the button
+is, or that there is none. Telling a homeowner there is no button when there is one sends them to
+Hikvision support for nothing, so an unsourced claim is left out: the default text is then the
+honest one. The entries of the first version (G2 bullets, domes and turrets "by the microSD-card
+slot", the G2P generation and DS-76/77 recorders "without a button") had no source that could be
+found, and were dropped.
 """
 
 from __future__ import annotations
@@ -19,34 +26,23 @@ type GuideKind = Literal["button", "sadp", "unknown"]
 
 @dataclass(frozen=True, slots=True)
 class ResetGuide:
-    """How one model family is reset by hand."""
+    """How one model family is reset by hand, and where that is written."""
 
     kind: GuideKind
-    form: str  # bullet, dome, turret, nvr, camera
+    source: str = ""  # a public URL saying so; required for every table entry
 
 
-# Model prefixes, most specific first. Owners' reports: these G2 bullets/domes/turrets have the
-# button by the SD-card slot; the NVRs have it on the board (or reset through SADP); the newer
-# "P" (ColorVu 3.0 / G2P) generation and the value series listed here ship without a button.
-_TABLE: Final[tuple[tuple[str, ResetGuide], ...]] = (
-    ("DS-2CD2086G2", ResetGuide("button", "bullet")),
-    ("DS-2CD2143G2", ResetGuide("button", "dome")),
-    ("DS-2CD2343G2", ResetGuide("button", "turret")),
-    ("DS-2CD2347G2", ResetGuide("button", "turret")),
-    ("DS-2CD2386G2", ResetGuide("button", "turret")),
-    ("DS-2CD2T87G2P", ResetGuide("sadp", "bullet")),
-    ("DS-2CD2387G2P", ResetGuide("sadp", "turret")),
-    ("DS-2CD2187G2P", ResetGuide("sadp", "dome")),
-    ("DS-76", ResetGuide("sadp", "nvr")),
-    ("DS-77", ResetGuide("sadp", "nvr")),
-)
-_DEFAULT: Final = ResetGuide("unknown", "camera")
+# Model prefixes, most specific first, each with its source.
+TABLE: Final[tuple[tuple[str, ResetGuide], ...]] = ()
+DEFAULT: Final = ResetGuide("unknown")
 
 
-def guide_for(model: str | None) -> ResetGuide:
+def guide_for(
+    model: str | None, table: tuple[tuple[str, ResetGuide], ...] | None = None
+) -> ResetGuide:
     """The guide for ``model`` (case and spacing ignored); the default for unknown models."""
     normalised = re.sub(r"\s+", "", (model or "").upper())
-    for prefix, guide in _TABLE:
+    for prefix, guide in TABLE if table is None else table:
         if normalised.startswith(prefix):
             return guide
-    return _DEFAULT
+    return DEFAULT
