@@ -95,7 +95,7 @@ class SadpResponder(asyncio.DatagramProtocol):
     # that multicasts or broadcasts its replies would (the client's listener must catch them).
     reply_to: Address | None = None
     key_mode: sadp.KeyMode = sadp.KeyMode.ASCII
-    silent: bool = False  # receive, never answer (a camera on another segment)
+    silent: bool = False  # hear nothing, answer nothing (a camera cut off, on another segment)
     requests: Counter[str] = field(default_factory=Counter)
     senders: list[Address] = field(default_factory=list)
 
@@ -136,7 +136,7 @@ class SadpResponder(asyncio.DatagramProtocol):
         task.add_done_callback(self._tasks.discard)
 
     def _send(self, text: str, sender: Address) -> None:
-        if self._transport is not None and not self.silent:
+        if self._transport is not None:
             self._transport.sendto(text.encode(), self.reply_to or sender)
 
     async def _answer(self, data: bytes, sender: Address) -> None:
@@ -147,6 +147,8 @@ class SadpResponder(asyncio.DatagramProtocol):
         types = (child_text(root, "Types") or "").lower()
         uuid = child_text(root, "Uuid") or ""
         self.requests[types] += 1
+        if self.silent:
+            return
         if types == "inquiry":
             for camera in self.cameras:
                 self._send(probe_match(camera, uuid), sender)

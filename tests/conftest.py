@@ -28,9 +28,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 # Imported at module level so that this package, not phcc's testing_config, is "hikvision_reset".
 import custom_components.hikvision_reset  # noqa: F401
-from custom_components.hikvision_reset import const
+from custom_components.hikvision_reset import const, recovery
 from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
-from simulator import SimulatedCamera
+from simulator import SadpResponder, SimulatedCamera
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "isapi"
 PASSWORD = "Passw0rd!"
@@ -90,6 +90,9 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fast_follow(monkeypatch: pytest.MonkeyPatch) -> None:
     """Follow simulated reboots quickly (the simulator reboots in a fraction of a second)."""
+    monkeypatch.setattr(recovery, "SEARCH_SECONDS", 0.3)
+    monkeypatch.setattr(recovery, "BACK_INTERVAL", 0.05)
+    monkeypatch.setattr(recovery, "BACK_TIMEOUT", 3.0)
     monkeypatch.setattr(const, "FOLLOW_INTERVAL", 0.02)
     monkeypatch.setattr(const, "OFFLINE_TIMEOUT", 3.0)
     monkeypatch.setattr(const, "ONLINE_TIMEOUT", 5.0)
@@ -280,3 +283,15 @@ async def entry_reason(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     )
     assert_sentence(text, key)
     return text
+
+
+@pytest.fixture
+async def sadp_responder(
+    socket_enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[SadpResponder]:
+    """The simulated cameras' SADP side on loopback; Home Assistant's SADP settings point at it."""
+    responder = SadpResponder([])
+    await responder.start()
+    monkeypatch.setenv("HIKVISION_RESET_SADP_TARGETS", f"127.0.0.1:{responder.port}")
+    yield responder
+    responder.close()

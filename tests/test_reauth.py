@@ -7,6 +7,7 @@ through the English translations and checked as the homeowner reads it.
 
 from __future__ import annotations
 
+import asyncio
 from http import HTTPStatus
 from typing import Any
 
@@ -20,8 +21,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, EVENT_RESTORE
-from simulator import Fault, SimulatedCamera
+from simulator import Fault, SadpResponder, SimulatedCamera
 
 from .conftest import PASSWORD, CameraFactory, Shown, entry_for, settle, setup_entry, shown
 
@@ -155,11 +157,7 @@ async def test_forgotten_password_to_reset_to_reactivation(
     assert (await journey.seen()).title == "Find Garage"
     # The user says it is reset, but it is not yet: HA looks without logging in.
     await journey.send({"host": "127.0.0.1"})
-    assert (
-        (await journey.seen())
-        .errors["base"]
-        .startswith("The camera at this address is still activated")
-    )
+    assert (await journey.seen()).errors["base"].startswith("The camera is still activated")
     assert camera.failed_logins == 1
 
     camera.password = None  # the hard reset: inactive, no admin password
@@ -175,6 +173,7 @@ async def test_forgotten_password_to_reset_to_reactivation(
         assert says in (await journey.seen()).errors["new_password"], weak
     assert camera.requests[("POST", "/ISAPI/Security/challenge")] == 0  # none was sent
     await journey.send({"new_password": NEW_PASSWORD})
+    await wait_progress(journey)
     assert (await journey.seen()).description == (
         "The camera is activated with the new password and back in Home Assistant."
     )
@@ -216,6 +215,7 @@ async def test_full_restore_goes_straight_to_finding_the_camera(
     assert (await journey.seen()).step == "find_camera"
     await journey.send({"host": "127.0.0.1"})
     await journey.send({"new_password": NEW_PASSWORD})
+    await wait_progress(journey)
     assert journey.last["reason"] == "recovered"
     await settle(hass)
     assert loaded_entry.state is ConfigEntryState.LOADED
@@ -225,7 +225,7 @@ async def test_full_restore_goes_straight_to_finding_the_camera(
 @pytest.mark.parametrize(
     ("setup", "says"),
     [
-        ("stopped", "Home Assistant cannot reach a camera at this address. After a reset"),
+        ("stopped", "Home Assistant did not find the camera on the network."),
         ("garbled", "The device at this address does not answer like a Hikvision camera."),
     ],
 )
@@ -287,4 +287,230 @@ async def test_activated_camera_is_another_one(
     await journey.send({})
     await journey.send({"host": "127.0.0.1"})
     await journey.send({"new_password": NEW_PASSWORD})
+    await wait_progress(journey)
     assert journey.last["reason"] == "wrong_device"
+
+
+# ---- the whole way home: SADP ------------------------------------------------------------------
+
+
+async def wait_progress(journey: Journey) -> None:
+    """Poll the flow like the frontend does until its progress step is done."""
+    for _ in range(200):
+        resp = await journey.client.get(f"{FLOWS}/{journey.flow_id}")
+        journey.last = await resp.json()
+        if journey.last.get("type") != "progress":
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the progress step never finished")
+
+
+async def test_hard_reset_camera_out_of_reach_comes_all_the_way_home(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    """The done-means of the journey: reset, found by SADP while HTTP cannot reach it,
+    activated over SADP, moved back to its old address, entry working again."""
+    restore_events = async_capture_events(hass, EVENT_RESTORE)
+    sadp_responder.cameras.append(camera)
+    entry = await broken_entry(hass, camera)
+    old_port = camera.port
+    await camera.hard_reset("127.0.0.1")  # web port gone; SADP reports it elsewhere
+    assert not camera.online
+
+    journey = await Journey.open(hass, client, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    await journey.send({})  # "I have reset it"
+    seen = await journey.seen()
+    assert seen.title == "Choose a new admin password for Garage"
+    assert seen.description.startswith("Found: Garage at 127.0.0.1 is inactive.")
+    await journey.send({"new_password": "admin"})
+    assert "8 to 16 characters" in (await journey.seen()).errors["new_password"]
+    assert sadp_responder.requests["activate"] == 0
+    await journey.send({"new_password": NEW_PASSWORD})
+    assert camera.password == NEW_PASSWORD  # activated over SADP: HTTP could not reach it
+    assert sadp_responder.requests["activate"] == 1
+    seen = await journey.seen()
+    assert seen.title == "Bring Garage back to its address"
+    assert "is now at **127.0.0.1:80**" in seen.description
+    form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    assert form == {
+        "host": "127.0.0.1",
+        "subnet_mask": "255.255.255.0",  # no adapter of HA's holds it here: a /24 is guessed
+        "gateway": "127.0.0.1",
+        "port": old_port,
+        "dhcp": False,
+    }
+    await journey.send(form)
+    assert journey.last["type"] in ("progress", "abort")
+    await wait_progress(journey)
+    assert (await journey.seen()).description == (
+        "The camera is activated with the new password and back in Home Assistant."
+    )
+    await settle(hass)
+    assert camera.online
+    assert (camera.host, camera.port) == ("127.0.0.1", old_port)
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.data[CONF_PASSWORD] == NEW_PASSWORD
+    assert [e.data["stage"] for e in restore_events] == ["recovered"]
+    assert camera.failed_logins == 1  # setup's, before the journey: none after
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+
+async def test_camera_not_found_then_found(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    entry = await broken_entry(hass, camera)
+    journey = await Journey.open(hass, client, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    await journey.send({})
+    assert (
+        (await journey.seen())
+        .errors["base"]
+        .startswith("Home Assistant did not find the camera on the network.")
+    )
+    # Still not reset: SADP sees it, activated.
+    sadp_responder.cameras.append(camera)
+    await journey.send({"host": "127.0.0.1"})
+    assert (await journey.seen()).errors["base"].startswith("The camera is still activated")
+    assert camera.failed_logins == 1
+
+
+async def test_move_refused_and_not_answering_leave_a_way_on(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    sadp_responder.cameras.append(camera)
+    entry = await broken_entry(hass, camera)
+    await camera.hard_reset("127.0.0.1")
+    journey = await Journey.open(hass, client, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    await journey.send({})
+    await journey.send({"new_password": NEW_PASSWORD})
+    form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    # Someone changed the password in between: the camera refuses the update.
+    camera.password = "Other-Passw0rd"
+    await journey.send(form)
+    assert (
+        (await journey.seen())
+        .errors["base"]
+        .startswith("The camera refused the new network settings.")
+    )
+    camera.password = NEW_PASSWORD
+    # Now it takes the settings, but its web port never comes up there.
+    sadp_responder.silent = True
+    await journey.send(form)
+    assert (await journey.seen()).errors["base"].startswith("The camera did not answer.")
+    sadp_responder.silent = False
+    free_port = form["port"] + 0
+    camera.listening = False  # it moves, but does not answer (a cable problem)
+    original_move = camera.move
+
+    async def move_but_stay_silent(host: str, port: int) -> None:
+        camera.host, camera.port = host, port
+
+    camera.move = move_but_stay_silent  # type: ignore[method-assign]
+    await journey.send({**form, "port": free_port})
+    await wait_progress(journey)
+    seen = await journey.seen()
+    assert seen.title == "Garage did not come back"
+    # The user fixes the cable: the journey searches again, finds it activated, moves it.
+    camera.move = original_move  # type: ignore[method-assign]
+    await journey.send({})
+    assert (await journey.seen()).title == "Bring Garage back to its address"
+    await journey.send(form)
+    await wait_progress(journey)
+    assert journey.last["reason"] == "recovered"
+    await settle(hass)
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_dhcp_instead_found_again_by_sadp(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    sadp_responder.cameras.append(camera)
+    entry = await broken_entry(hass, camera)
+    await camera.hard_reset("127.0.0.1")
+    journey = await Journey.open(hass, client, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    await journey.send({})
+    await journey.send({"new_password": NEW_PASSWORD})
+    form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    await journey.send({**form, "dhcp": True})
+    await wait_progress(journey)
+    assert journey.last["reason"] == "recovered"
+    assert camera.dhcp
+    assert sadp_responder.requests["inquiry"] >= 2  # found first to activate, then where it went
+
+
+async def test_guessed_network_comes_from_home_assistants_adapters(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapters = [
+        {"name": "eth0", "ipv4": [{"address": "192.168.20.5", "network_prefix": 22}]},
+        {"name": "lo", "ipv4": [{"address": "127.0.0.1", "network_prefix": 8}]},
+    ]
+
+    async def get_adapters(_hass: HomeAssistant) -> list[dict[str, object]]:
+        return adapters
+
+    monkeypatch.setattr(recovery.network, "async_get_adapters", get_adapters)
+    settings = await recovery.async_guess_settings(hass, "192.168.21.40", 8080)
+    assert (settings.ipv4, settings.subnet_mask, settings.gateway, settings.http_port) == (
+        "192.168.21.40",
+        "255.255.252.0",
+        "192.168.20.1",
+        8080,
+    )
+    other = await recovery.async_guess_settings(hass, "10.1.2.3", 80)
+    assert (other.subnet_mask, other.gateway) == ("255.255.255.0", "10.1.2.1")
+    named = await recovery.async_guess_settings(hass, "camera.local", 80)
+    assert named.subnet_mask == "255.255.255.0"
+
+
+@pytest.mark.parametrize(
+    ("targets", "listen", "expected_targets", "expected_listen", "group"),
+    [
+        (
+            "",
+            "",
+            (("239.255.255.250", 37020), ("255.255.255.255", 37020)),
+            ("0.0.0.0", 37020),
+            True,
+        ),
+        (
+            "127.0.0.5:4000,127.0.0.6:4001",
+            "off",
+            (("127.0.0.5", 4000), ("127.0.0.6", 4001)),
+            None,
+            False,
+        ),
+        ("127.0.0.5:4000", "127.0.0.1:37020", (("127.0.0.5", 4000),), ("127.0.0.1", 37020), False),
+        ("127.0.0.5:4000", "0.0.0.0:37020", (("127.0.0.5", 4000),), ("0.0.0.0", 37020), True),
+    ],
+)
+def test_sadp_settings(
+    monkeypatch: pytest.MonkeyPatch,
+    targets: str,
+    listen: str,
+    expected_targets: tuple[tuple[str, int], ...],
+    expected_listen: tuple[str, int] | None,
+    group: bool,
+) -> None:
+    """Production defaults (multicast, broadcast, the group listener) unless settings say."""
+    monkeypatch.setenv(recovery.ENV_TARGETS, targets)
+    monkeypatch.setenv(recovery.ENV_LISTEN, listen)
+    sadp_client = recovery.sadp_client()
+    assert sadp_client.targets == expected_targets
+    assert sadp_client.listen == expected_listen
+    assert (sadp_client.multicast_group is not None) is group

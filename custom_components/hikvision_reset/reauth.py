@@ -9,10 +9,15 @@ this flow. Steps:
   - ``password``: the user knows the password; checked once per submit;
   - ``reset_steps``: the model's hard-reset steps (``reset_button`` / ``reset_sadp`` /
     ``reset_unknown``), then
-- ``find_camera``: Home Assistant looks for the reset camera without logging in
-  (``/SDK/activateStatus``) at the entry's address or one the user gives, then
-- ``activate``: a new admin password (Hikvision's rule checked first), the camera is activated
-  over ISAPI, the entry updated and reloaded.
+- ``find_camera``: Home Assistant looks for the reset camera without logging in: by SADP (its MAC,
+  any address, active or not), else ``/SDK/activateStatus`` at an address the user gives, then
+- ``activate``: a new admin password (Hikvision's rule checked first); the camera is activated
+  over ISAPI when its address answers, else over SADP, then
+- ``move``: when it sits elsewhere (192.168.1.64 after a reset), its old address (or DHCP) is
+  given back over SADP, then
+- ``wait_back`` (progress) until ``deviceInfo`` answers there with the new password, then
+- ``back_home``: entry updated and reloaded, event stage ``recovered``; or ``still_away``: it is
+  activated but did not answer in time, and the journey searches again.
 
 A camera that is already inactive (a full restore from Home Assistant, or a reset) starts at
 ``find_camera``.
@@ -20,10 +25,11 @@ A camera that is already inactive (a full restore from Home Assistant, or a rese
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.helpers import device_registry as dr, selector
 import voluptuous as vol
 
@@ -31,12 +37,25 @@ from . import const
 from .const import CONF_MODEL, DOMAIN, HARD_RESET_ADDRESS
 from .isapi import IsapiConnectionError, IsapiError, IsapiRiskyPasswordError
 from .isapi.activation import password_problem
+from .isapi.sadp import NetworkSettings, SadpDevice, SadpTimeoutError
 from .lockout import async_get_memory
 from .login import async_try_login, client_from_data, key_from_data
+from .recovery import (
+    async_activate,
+    async_find,
+    async_guess_settings,
+    async_move,
+    async_wait_back,
+    entry_mac,
+    username_of,
+)
 from .reset_guide import guide_for
 from .trouble import Trouble, trouble_for
 
 CONF_NEW_PASSWORD = "new_password"
+CONF_MASK = "subnet_mask"
+CONF_GATEWAY = "gateway"
+CONF_DHCP = "dhcp"
 UNKNOWN = "?"
 
 
@@ -55,7 +74,14 @@ class ReauthJourney(ConfigFlow):
     The flow's ``async_step_reauth`` (in ``config_flow``) starts here.
     """
 
-    _host: str | None = None
+    _host: str | None = None  # where the camera is now
+    _device: SadpDevice | None = None  # as SADP found it
+    _new_password: str | None = None  # set once this journey activated it
+    _searched = False
+    _target: tuple[str | None, int] = (None, 80)
+    _back_task: asyncio.Task[dict[str, Any]] | None = None
+    _back_data: dict[str, Any]
+    _back_serial: str | None = None
 
     def _trouble(self) -> Trouble:
         entry = self._get_reauth_entry()
@@ -143,22 +169,40 @@ class ReauthJourney(ConfigFlow):
     async def async_step_find_camera(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Find the reset camera: no login, only the unauthenticated activation status."""
+        """Find the reset camera, without logging in: SADP by its MAC, or an address given.
+
+        First SADP (any address, active or not); when it does not answer, the unauthenticated
+        ``/SDK/activateStatus`` at the address the user gives.
+        """
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
-            self._host = user_input[CONF_HOST].strip()
-            client = client_from_data(self.hass, {**entry.data, CONF_HOST: self._host})
-            try:
-                activated = await client.is_activated()
-            except IsapiConnectionError:
-                errors["base"] = "cannot_reach"
-            except IsapiError:
-                errors["base"] = "not_hikvision"
-            else:
-                if not activated:
+        if user_input is not None or not self._searched:
+            self._searched = True
+            device = await async_find(
+                entry_mac(self.hass, entry.entry_id, entry.unique_id), entry.unique_id
+            )
+            if device is not None:
+                self._device, self._host = device, device.ipv4
+                if device.activated is False:
                     return await self.async_step_activate()
+                if self._new_password is not None:  # activated in this journey: bring it home
+                    return await self.async_step_move()
                 errors["base"] = "still_activated"
+            elif user_input is not None:
+                self._host = user_input[CONF_HOST].strip()
+                client = client_from_data(self.hass, {**entry.data, CONF_HOST: self._host})
+                try:
+                    activated = await client.is_activated()
+                except IsapiConnectionError:
+                    errors["base"] = "not_found"
+                except IsapiError:
+                    errors["base"] = "not_hikvision"
+                else:
+                    if not activated:
+                        return await self.async_step_activate()
+                    errors["base"] = "still_activated"
+            else:
+                errors["base"] = "not_found"
         host = self._host or entry.data[CONF_HOST]
         return self.async_show_form(
             step_id="find_camera",
@@ -170,38 +214,169 @@ class ReauthJourney(ConfigFlow):
     async def async_step_activate(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Choose the new admin password and activate the camera with it."""
+        """Choose the new admin password and activate the camera (ISAPI if reachable, else SADP)."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
             password = user_input[CONF_NEW_PASSWORD]
-            data = {**entry.data, CONF_HOST: self._host, CONF_PASSWORD: password}
-            client = client_from_data(self.hass, data)
             if (problem := password_problem(password, entry.data[CONF_USERNAME])) is not None:
                 errors[CONF_NEW_PASSWORD] = f"weak_{problem}"
             else:
                 try:
-                    await client.activate(password)
-                    info = await client.device_info()
+                    if self._device is not None:
+                        await async_activate(self.hass, dict(entry.data), self._device, password)
+                    else:
+                        data = {**entry.data, CONF_HOST: self._host, CONF_PASSWORD: password}
+                        await client_from_data(self.hass, data).activate(password)
                 except IsapiRiskyPasswordError:
                     errors[CONF_NEW_PASSWORD] = "risky_password"
+                except SadpTimeoutError:
+                    errors["base"] = "sadp_no_answer"
                 except IsapiConnectionError:
                     errors["base"] = "cannot_reach"
                 except IsapiError:
                     errors["base"] = "activation_failed"
                 else:
-                    if info.serial_number != entry.unique_id:
-                        return self.async_abort(reason="wrong_device")
-                    self._fire_recovered()
-                    return self.async_update_reload_and_abort(
-                        entry, data_updates=data, reason="recovered"
-                    )
+                    self._new_password = password
+                    return await self._after_activation()
         return self.async_show_form(
             step_id="activate",
             data_schema=vol.Schema(
                 {vol.Required(CONF_NEW_PASSWORD): password_selector("new-password")}
             ),
             errors=errors,
+            description_placeholders=self._placeholders(),
+        )
+
+    async def _after_activation(self) -> ConfigFlowResult:
+        """Activated: home already (same address), or offer to move it back."""
+        entry = self._get_reauth_entry()
+        device = self._device
+        if device is None or (
+            device.ipv4 == entry.data[CONF_HOST] and device.http_port == entry.data[CONF_PORT]
+        ):
+            return await self._wait_at(self._host or entry.data[CONF_HOST], entry.data[CONF_PORT])
+        return await self.async_step_move()
+
+    async def async_step_move(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Put the camera back at its old address (or DHCP) over SADP, with its new password."""
+        entry = self._get_reauth_entry()
+        assert self._device is not None
+        assert self._new_password is not None
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            dhcp = bool(user_input.get(CONF_DHCP))
+            settings = NetworkSettings(
+                user_input[CONF_HOST].strip(),
+                user_input[CONF_MASK].strip(),
+                user_input[CONF_GATEWAY].strip(),
+                http_port=int(user_input[CONF_PORT]),
+                dhcp=dhcp,
+            )
+            try:
+                await async_move(
+                    self._device, self._new_password, settings, username_of(dict(entry.data))
+                )
+            except SadpTimeoutError:
+                errors["base"] = "sadp_no_answer"
+            except IsapiError:
+                errors["base"] = "move_failed"
+            else:
+                return await self._wait_at(None if dhcp else settings.ipv4, settings.http_port)
+        guess = await async_guess_settings(
+            self.hass, entry.data[CONF_HOST], int(entry.data[CONF_PORT])
+        )
+        defaults = user_input or {
+            CONF_HOST: guess.ipv4,
+            CONF_MASK: guess.subnet_mask,
+            CONF_GATEWAY: guess.gateway,
+            CONF_PORT: guess.http_port,
+            CONF_DHCP: False,
+        }
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_HOST, default=defaults[CONF_HOST]): str,
+                vol.Required(CONF_MASK, default=defaults[CONF_MASK]): str,
+                vol.Required(CONF_GATEWAY, default=defaults[CONF_GATEWAY]): str,
+                vol.Required(CONF_PORT, default=defaults[CONF_PORT]): vol.All(
+                    vol.Coerce(int), vol.Range(min=1, max=65535)
+                ),
+                vol.Required(CONF_DHCP, default=defaults[CONF_DHCP]): bool,
+            }
+        )
+        return self.async_show_form(
+            step_id="move",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=self._placeholders(
+                now=f"{self._device.ipv4}:{self._device.http_port or 80}"
+            ),
+        )
+
+    async def _wait_at(self, host: str | None, port: int) -> ConfigFlowResult:
+        """Wait (a progress step) for the camera to answer at ``host`` with the new password.
+
+        ``host`` None: wherever DHCP put it, as SADP tells.
+        """
+        self._target = (host, port)
+        self._back_task = None
+        return await self.async_step_wait_back()
+
+    async def _come_back(self) -> dict[str, Any]:
+        entry = self._get_reauth_entry()
+        host, port = self._target
+        assert self._new_password is not None
+        if host is None:  # DHCP: ask SADP where it went
+            device = await async_find(self._device.mac if self._device else None, None)
+            if device is None:
+                raise TimeoutError
+            host = device.ipv4
+            port = device.http_port or port
+        data = {**entry.data, CONF_HOST: host, CONF_PORT: port, CONF_PASSWORD: self._new_password}
+        self._back_serial = (await async_wait_back(self.hass, data)).serial_number
+        return data
+
+    async def async_step_wait_back(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show progress until the camera answers with its new password, or gives up."""
+        if self._back_task is None:
+            self._back_task = self.hass.async_create_task(self._come_back())
+        if not self._back_task.done():
+            return self.async_show_progress(
+                step_id="wait_back",
+                progress_action="wait_back",
+                progress_task=self._back_task,
+                description_placeholders=self._placeholders(),
+            )
+        try:
+            self._back_data = self._back_task.result()
+        except TimeoutError, IsapiError:
+            return self.async_show_progress_done(next_step_id="still_away")
+        return self.async_show_progress_done(next_step_id="back_home")
+
+    async def async_step_back_home(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """It answers at its address with the new password: update the entry and reload."""
+        entry = self._get_reauth_entry()
+        if self._back_serial != entry.unique_id:
+            return self.async_abort(reason="wrong_device")
+        self._fire_recovered()
+        return self.async_update_reload_and_abort(
+            entry, data_updates=self._back_data, reason="recovered"
+        )
+
+    async def async_step_still_away(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """It did not come back in time; it is activated with the new password: search again."""
+        if user_input is not None:
+            self._searched = False
+            return await self.async_step_find_camera()
+        return self.async_show_form(
+            step_id="still_away",
+            data_schema=vol.Schema({}),
             description_placeholders=self._placeholders(),
         )
 

@@ -1,0 +1,194 @@
+"""Bringing a reset camera home: find it by SADP, activate it, give it its old address back.
+
+Used by the reauth journey (and the "search the network" step of the add flow). Each function
+does one thing once; nothing here retries a command or a login.
+
+SADP's destinations and listening address are settings (environment variables, read on each
+use), so that tests and the demo keep to loopback:
+
+- ``HIKVISION_RESET_SADP_TARGETS``: ``host:port[,host:port…]`` (default: the multicast group
+  239.255.255.250 and the broadcast address, port 37020);
+- ``HIKVISION_RESET_SADP_LISTEN``: ``host:port`` to also listen on, or ``off`` (default
+  ``0.0.0.0:37020``, joined to the multicast group).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from ipaddress import IPv4Address, IPv4Network, ip_address
+import os
+from typing import Any, Final
+
+from homeassistant.components import network
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .const import DOMAIN, LOGGER
+from .isapi import (
+    DeviceInfo,
+    IsapiAuthenticationError,
+    IsapiError,
+    IsapiNotActivatedError,
+)
+from .isapi.sadp import (
+    DEFAULT_TARGETS,
+    MULTICAST_GROUP,
+    SADP_PORT,
+    NetworkSettings,
+    SadpClient,
+    SadpDevice,
+)
+from .login import client_from_data
+
+ENV_TARGETS: Final = "HIKVISION_RESET_SADP_TARGETS"
+ENV_LISTEN: Final = "HIKVISION_RESET_SADP_LISTEN"
+SEARCH_SECONDS: Final = 3.0
+# How long a camera may take to come back at its new address after an update (it restarts its
+# network stack; some firmware reboots).
+BACK_TIMEOUT: Final = 180.0
+BACK_INTERVAL: Final = 3.0
+# A reset camera is first asked over HTTP (ISAPI) only this briefly: off its segment, nothing
+# answers, and SADP does the activation instead.
+REACH_TIMEOUT: Final = 3.0
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.strip().rpartition(":")
+    return host, int(port)
+
+
+def sadp_client() -> SadpClient:
+    """A SADP client with the configured destinations (see the module's docstring)."""
+    targets_text = os.environ.get(ENV_TARGETS, "").strip()
+    listen_text = os.environ.get(ENV_LISTEN, "").strip()
+    targets = (
+        tuple(_address(part) for part in targets_text.split(",") if part.strip())
+        if targets_text
+        else DEFAULT_TARGETS
+    )
+    if listen_text.lower() == "off":
+        return SadpClient(targets, listen=None, multicast_group=None)
+    if listen_text:
+        host, port = _address(listen_text)
+        group = MULTICAST_GROUP if not ip_address(host).is_loopback else None
+        return SadpClient(targets, listen=(host, port), multicast_group=group)
+    return SadpClient(targets, listen=("0.0.0.0", SADP_PORT))
+
+
+def entry_mac(hass: HomeAssistant, entry_id: str, unique_id: str | None) -> str | None:
+    """The camera's MAC address, as its device in the registry has it."""
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, str(unique_id)), entry_id)
+    if device is None:
+        return None
+    return next((v for kind, v in device.connections if kind == dr.CONNECTION_NETWORK_MAC), None)
+
+
+async def async_find(mac: str | None, serial: str | None) -> SadpDevice | None:
+    """The camera with ``mac`` (or, lacking it, ``serial``) on the network, active or not."""
+    if mac is None and serial is None:
+        return None
+    try:
+        found = await sadp_client().discover(SEARCH_SECONDS)
+    except OSError as err:  # no route for multicast, no interface…
+        LOGGER.warning("Searching the network (SADP) failed: %s", err)
+        return None
+    wanted = mac.lower() if mac else None
+    for device in found:
+        if (wanted and device.mac == wanted) or (serial and device.serial_number == serial):
+            return device
+    return None
+
+
+async def async_search() -> list[SadpDevice]:
+    """Every Hikvision device that answers SADP (empty when the network cannot be searched)."""
+    try:
+        return await sadp_client().discover(SEARCH_SECONDS)
+    except OSError as err:
+        LOGGER.warning("Searching the network (SADP) failed: %s", err)
+        return []
+
+
+def device_data(base: dict[str, Any], device: SadpDevice, password: str) -> dict[str, Any]:
+    """Connection settings for ``device`` where it is now, with ``password``."""
+    return {
+        **base,
+        CONF_HOST: device.ipv4,
+        CONF_PORT: device.http_port or 80,
+        CONF_PASSWORD: password,
+    }
+
+
+async def async_activate(
+    hass: HomeAssistant, base: dict[str, Any], device: SadpDevice, password: str
+) -> str:
+    """Activate ``device`` with ``password``: over ISAPI when its address answers, else SADP.
+
+    Returns ``"isapi"`` or ``"sadp"``; raises the client's errors (nothing is retried).
+    """
+    client = client_from_data(hass, device_data(base, device, password))
+    activated: bool | None
+    try:
+        async with asyncio.timeout(REACH_TIMEOUT):
+            activated = await client.is_activated()
+    except TimeoutError, IsapiError:
+        activated = None  # its web port is out of reach (another segment): SADP it is
+    if activated is False:
+        await client.activate(password)
+        return "isapi"
+    if activated:
+        raise IsapiError("the camera's web page says it is already activated")
+    await sadp_client().activate(device, password)
+    return "sadp"
+
+
+async def async_guess_settings(hass: HomeAssistant, host: str, port: int) -> NetworkSettings:
+    """Settings that put the camera back at ``host``.
+
+    The mask of Home Assistant's own network that contains ``host`` (from the network
+    integration), and that network's first address as the gateway (the user can change both).
+    """
+    prefix = 24
+    try:
+        target = IPv4Address(host)
+    except ValueError:
+        target = None
+    if target is not None:
+        for adapter in await network.async_get_adapters(hass):
+            for ipv4 in adapter["ipv4"]:
+                net = IPv4Network(f"{ipv4['address']}/{ipv4['network_prefix']}", strict=False)
+                if target in net:
+                    prefix = net.prefixlen
+                    break
+    net = IPv4Network(f"{target or '192.168.1.0'}/{prefix}", strict=False)
+    gateway = str(next(net.hosts(), net.network_address))
+    return NetworkSettings(host, str(net.netmask), gateway, http_port=port)
+
+
+async def async_move(
+    device: SadpDevice, password: str, settings: NetworkSettings, username: str
+) -> None:
+    """Give ``device`` the network ``settings`` (SADP ``update``, with its admin password)."""
+    await sadp_client().update_network(device, password, settings, username=username)
+
+
+async def async_wait_back(hass: HomeAssistant, data: dict[str, Any]) -> DeviceInfo:
+    """Wait until the camera answers ``deviceInfo`` at ``data``'s address with its password.
+
+    A refused login ends the wait at once (never a second login with a refused password).
+    Raises ``TimeoutError`` when it does not come back in time.
+    """
+    client = client_from_data(hass, data)
+    async with asyncio.timeout(BACK_TIMEOUT):
+        while True:
+            try:
+                return await client.device_info()
+            except IsapiAuthenticationError, IsapiNotActivatedError:
+                raise
+            except IsapiError:
+                await asyncio.sleep(BACK_INTERVAL)
+
+
+def username_of(data: dict[str, Any]) -> str:
+    """The admin user name of an entry's data."""
+    return str(data.get(CONF_USERNAME) or "admin")
