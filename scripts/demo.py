@@ -104,6 +104,10 @@ class HomeAssistantApi:
 
     async def add_camera(self, camera: SimulatedCamera) -> dict[str, Any]:
         flow = await self.post("/api/config/config_entries/flow", {"handler": "hikvision_reset"})
+        # Add integration → "Enter the camera's address" (the menu's other way is SADP search).
+        await self.post(
+            f"/api/config/config_entries/flow/{flow['flow_id']}", {"next_step_id": "manual"}
+        )
         result = await self.post(
             f"/api/config/config_entries/flow/{flow['flow_id']}",
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER
@@ -19,11 +20,12 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
-from simulator import Fault, SimulatedCamera
+from simulator import Fault, SadpResponder, SimulatedCamera
 
-from .conftest import PASSWORD, CameraFactory, entry_for, setup_entry
+from .conftest import PASSWORD, CameraFactory, entry_for, setup_entry, shown
 
 GET_INFO = ("GET", "/ISAPI/System/deviceInfo")
 
@@ -41,9 +43,15 @@ def form(camera: SimulatedCamera, **overrides: Any) -> dict[str, Any]:
 
 
 async def start(hass: HomeAssistant) -> str:
+    """Add integration → "Enter the camera's address"."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["search", "manual"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "manual"}
+    )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "manual"
     return result["flow_id"]
 
 
@@ -229,7 +237,7 @@ async def test_dhcp_discovery_adds_the_camera(hass: HomeAssistant, camera: Simul
         DOMAIN, context={"source": SOURCE_DHCP}, data=dhcp("127.0.0.1", camera.mac)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "manual"
     # The address is filled in; the user gives the credentials.
     schema_host = next(k for k in result["data_schema"].schema if k == CONF_HOST)
     assert schema_host.default() == "127.0.0.1"
@@ -296,3 +304,128 @@ async def test_reauth_with_a_once_refused_password_that_now_works(
     await hass.async_block_till_done()
     assert entry.state.value == "loaded"
     assert camera.failed_logins == 1
+
+
+# ---- "Search the network" (SADP) ---------------------------------------------------------------
+
+
+async def search(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    return dict(
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "search"}
+        )
+    )
+
+
+def choices(result: dict[str, Any]) -> dict[str, str]:
+    config = result["data_schema"].schema["camera"].config
+    return {o["value"]: o["label"] for o in config["options"]}
+
+
+async def test_search_offers_new_cameras_only(
+    hass: HomeAssistant, make_camera: CameraFactory, sadp_responder: SadpResponder
+) -> None:
+    known = await make_camera(name="Known", mac="c0:56:e3:00:00:0a")
+    fresh = await make_camera(model="DS-2CD2386G2-ISU/SL", mac="44:47:cc:00:00:0b")
+    sadp_responder.cameras += [known, fresh]
+    await setup_entry(hass, entry_for(known))
+    result = await search(hass)
+    assert result["step_id"] == "search"
+    assert choices(result) == {
+        "44:47:cc:00:00:0b": "DS-2CD2386G2-ISU/SL at 127.0.0.1 (active)",
+        "manual": "manual",
+    }
+    # An active camera: the address form, filled in; the user gives the credentials.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"camera": "44:47:cc:00:00:0b"}
+    )
+    assert result["step_id"] == "manual"
+    defaults = {
+        k.schema: k.default()
+        for k in result["data_schema"].schema
+        if k.default is not vol.UNDEFINED
+    }
+    assert defaults[CONF_HOST] == "127.0.0.1"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form(fresh))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+
+async def test_search_finds_nothing_then_manual(
+    hass: HomeAssistant, sadp_responder: SadpResponder
+) -> None:
+    result = await search(hass)
+    assert result["errors"] == {"base": "nothing_found"}
+    assert (await shown(hass, result)).errors["base"].startswith("No camera that is not set up")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "search"  # searched again
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"camera": "manual"})
+    assert result["step_id"] == "manual"
+
+
+async def _until_done(hass: HomeAssistant, flow_id: str) -> dict[str, Any]:
+    for _ in range(200):
+        result = await hass.config_entries.flow.async_configure(flow_id)
+        if result["type"] is not FlowResultType.SHOW_PROGRESS:
+            return dict(result)
+        await asyncio.sleep(0.05)
+    raise AssertionError("progress never ended")
+
+
+async def test_new_inactive_camera_reachable_is_activated_and_added(
+    hass: HomeAssistant, make_camera: CameraFactory, sadp_responder: SadpResponder
+) -> None:
+    fresh = await make_camera(password=None, mac="44:47:cc:00:00:0c")
+    sadp_responder.cameras.append(fresh)
+    result = await search(hass)
+    assert "(inactive)" in choices(result)["44:47:cc:00:00:0c"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"camera": "44:47:cc:00:00:0c"}
+    )
+    assert result["step_id"] == "activate"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"new_password": "N3w-Passw0rd"}
+    )
+    result = await _until_done(hass, result["flow_id"])
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PASSWORD] == "N3w-Passw0rd"
+    assert result["data"][CONF_PORT] == fresh.port
+    assert fresh.password == "N3w-Passw0rd"
+    assert sadp_responder.requests["activate"] == 0  # its web port answered: ISAPI did it
+    await hass.async_block_till_done()
+
+
+async def test_new_inactive_camera_out_of_reach_is_placed_and_added(
+    hass: HomeAssistant, make_camera: CameraFactory, sadp_responder: SadpResponder
+) -> None:
+    fresh = await make_camera(mac="44:47:cc:00:00:0d")
+    port = fresh.port
+    await fresh.hard_reset("127.0.0.1")
+    sadp_responder.cameras.append(fresh)
+    result = await search(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"camera": "44:47:cc:00:00:0d"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"new_password": "N3w-Passw0rd"}
+    )
+    assert sadp_responder.requests["activate"] == 1
+    assert result["step_id"] == "move"
+    host_key = next(k for k in result["data_schema"].schema if k == CONF_HOST)
+    assert host_key.default is vol.UNDEFINED  # never suggests an address: the user picks it
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST: "127.0.0.1",
+            "subnet_mask": "255.0.0.0",
+            "gateway": "127.0.0.1",
+            CONF_PORT: port,
+            "dhcp": False,
+        },
+    )
+    result = await _until_done(hass, result["flow_id"])
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == fresh.name
+    assert (result["data"][CONF_HOST], result["data"][CONF_PORT]) == ("127.0.0.1", port)
+    await hass.async_block_till_done()

@@ -1,4 +1,8 @@
-"""Config flow: add a camera, or move it (reconfigure); the reauth journey is in ``reauth``."""
+"""Config flow: add a camera (by address, or found by SADP), or move it (reconfigure).
+
+The reauth journey, and the activation of a new inactive camera found by the search, are the
+steps of ``journey``.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,16 @@ from homeassistant.const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, selector
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import voluptuous as vol
 
 from .const import CONF_MODEL, DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME, DOMAIN
+from .isapi.sadp import SadpDevice
+from .journey import CameraJourney, password_selector
 from .login import async_try_login
-from .reauth import ReauthJourney, password_selector
+from .recovery import async_search
 
 
 def _connection_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
@@ -42,13 +48,23 @@ def _with_port(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class HikvisionResetConfigFlow(ReauthJourney, domain=DOMAIN):
+CHOICE_MANUAL = "manual"
+
+
+def _label(device: SadpDevice) -> str:
+    state = "inactive" if device.activated is False else "active"
+    return f"{device.model or 'Hikvision device'} at {device.ipv4} ({state})"
+
+
+class HikvisionResetConfigFlow(CameraJourney, domain=DOMAIN):
     """Add a Hikvision camera."""
 
     VERSION = 1
     MINOR_VERSION = 1
 
     _discovered_host: str | None = None
+    _discovered_port: int | None = None
+    _found: dict[str, SadpDevice]
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A device with a Hikvision MAC address joined the network (or changed address)."""
@@ -73,9 +89,67 @@ class HikvisionResetConfigFlow(ReauthJourney, domain=DOMAIN):
         self._abort_if_unique_id_configured()
         self._discovered_host = discovery_info.ip
         self.context["title_placeholders"] = {"host": discovery_info.ip}
-        return await self.async_step_user()
+        return await self.async_step_manual()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Search the network for cameras, or enter an address."""
+        return self.async_show_menu(step_id="user", menu_options=["search", CHOICE_MANUAL])
+
+    def _known(self, device: SadpDevice) -> bool:
+        registry = dr.async_get(self.hass)
+        if registry.async_get_device(connections={(dr.CONNECTION_NETWORK_MAC, device.mac)}):
+            return True
+        return any(
+            entry.unique_id == device.serial_number for entry in self._async_current_entries()
+        )
+
+    async def async_step_search(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Cameras that answer SADP and are not set up yet: pick one.
+
+        Submitting without a choice searches again. An active camera is added with its
+        credentials; an inactive one is activated (the journey's ``activate``) and added.
+        """
+        if user_input is not None and (choice := user_input.get("camera")):
+            if choice == CHOICE_MANUAL:
+                return await self.async_step_manual()
+            device = self._found[choice]
+            if device.activated is False:
+                self._device, self._host = device, device.ipv4
+                self._new_base = {
+                    CONF_HOST: device.ipv4,
+                    CONF_PORT: device.http_port or DEFAULT_PORT,
+                    CONF_SSL: False,
+                    CONF_VERIFY_SSL: True,
+                    CONF_USERNAME: DEFAULT_USERNAME,
+                    CONF_PASSWORD: "",
+                    CONF_MODEL: device.model,
+                }
+                return await self.async_step_activate()
+            self._discovered_host = device.ipv4
+            self._discovered_port = device.http_port
+            return await self.async_step_manual()
+        found = [d for d in await async_search() if not self._known(d)]
+        self._found = {d.mac: d for d in found}
+        options = [selector.SelectOptionDict(value=d.mac, label=_label(d)) for d in found]
+        options.append(selector.SelectOptionDict(value=CHOICE_MANUAL, label=CHOICE_MANUAL))
+        schema = vol.Schema(
+            {
+                vol.Optional("camera"): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=options,
+                        mode=selector.SelectSelectorMode.LIST,
+                        translation_key="search_choice",
+                    )
+                )
+            }
+        )
+        return self.async_show_form(
+            step_id="search",
+            data_schema=schema,
+            errors={} if found else {"base": "nothing_found"},
+        )
+
+    async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the camera's address and an admin account."""
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
@@ -92,7 +166,9 @@ class HikvisionResetConfigFlow(ReauthJourney, domain=DOMAIN):
                     title=info.display_name, data={**data, CONF_MODEL: info.model}
                 )
         defaults = user_input or (
-            {CONF_HOST: self._discovered_host} if self._discovered_host else {}
+            {CONF_HOST: self._discovered_host, CONF_PORT: self._discovered_port}
+            if self._discovered_host
+            else {}
         )
         schema = vol.Schema(
             {
@@ -104,7 +180,10 @@ class HikvisionResetConfigFlow(ReauthJourney, domain=DOMAIN):
             }
         )
         return self.async_show_form(
-            step_id="user", data_schema=schema, errors=errors, description_placeholders=placeholders
+            step_id=CHOICE_MANUAL,
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:

@@ -22,6 +22,7 @@ from typing import Any, Final
 from homeassistant.components import network
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN, LOGGER
@@ -163,6 +164,16 @@ async def async_guess_settings(hass: HomeAssistant, host: str, port: int) -> Net
     net = IPv4Network(f"{target or '192.168.1.0'}/{prefix}", strict=False)
     gateway = str(next(net.hosts(), net.network_address))
     return NetworkSettings(host, str(net.netmask), gateway, http_port=port)
+
+
+async def async_guess_home(hass: HomeAssistant) -> NetworkSettings:
+    """Mask and gateway of Home Assistant's own network, for a new camera; no address."""
+    try:
+        own = await network.async_get_source_ip(hass)
+    except HomeAssistantError:
+        own = "192.168.1.10"
+    guess = await async_guess_settings(hass, own, 80)
+    return NetworkSettings("", guess.subnet_mask, guess.gateway, http_port=80)
 
 
 async def async_move(

@@ -1,4 +1,6 @@
-"""The reauth journey: the one place a homeowner fixes a camera that refuses Home Assistant.
+"""The camera's way home: the reauth journey, and the tail of "search the network" when adding.
+
+The reauth journey is the one place a homeowner fixes a camera that refuses Home Assistant.
 
 Home Assistant starts it when a camera refuses the stored password (or comes back inactive) and
 lists it once, as its "Authentication expired" repair and on the integration card; both open
@@ -21,6 +23,10 @@ this flow. Steps:
 
 A camera that is already inactive (a full restore from Home Assistant, or a reset) starts at
 ``find_camera``.
+
+The add flow's "search the network" step (in ``config_flow``) reuses ``activate`` → ``move`` →
+``wait_back`` → ``back_home`` for an inactive camera it found: there ``back_home`` creates the
+entry instead of updating one.
 """
 
 from __future__ import annotations
@@ -28,14 +34,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.helpers import device_registry as dr, selector
 import voluptuous as vol
 
 from . import const
-from .const import CONF_MODEL, DOMAIN, HARD_RESET_ADDRESS
-from .isapi import IsapiConnectionError, IsapiError, IsapiRiskyPasswordError
+from .const import CONF_MODEL, DEFAULT_PORT, DOMAIN, HARD_RESET_ADDRESS
+from .isapi import DeviceInfo, IsapiConnectionError, IsapiError, IsapiRiskyPasswordError
 from .isapi.activation import password_problem
 from .isapi.sadp import NetworkSettings, SadpDevice, SadpTimeoutError
 from .lockout import async_get_memory
@@ -43,6 +49,7 @@ from .login import async_try_login, client_from_data, key_from_data
 from .recovery import (
     async_activate,
     async_find,
+    async_guess_home,
     async_guess_settings,
     async_move,
     async_wait_back,
@@ -68,10 +75,11 @@ def password_selector(autocomplete: str = "current-password") -> selector.TextSe
     )
 
 
-class ReauthJourney(ConfigFlow):
-    """The reauth steps of the config flow (a base class: the flow itself registers).
+class CameraJourney(ConfigFlow):
+    """The journey's steps of the config flow (a base class: the flow itself registers).
 
-    The flow's ``async_step_reauth`` (in ``config_flow``) starts here.
+    The flow's ``async_step_reauth`` (in ``config_flow``) starts the reauth journey; its
+    ``async_step_search`` hands an inactive camera to ``activate``.
     """
 
     _host: str | None = None  # where the camera is now
@@ -81,18 +89,33 @@ class ReauthJourney(ConfigFlow):
     _target: tuple[str | None, int] = (None, 80)
     _back_task: asyncio.Task[dict[str, Any]] | None = None
     _back_data: dict[str, Any]
-    _back_serial: str | None = None
+    _back_info: DeviceInfo | None = None
+    _activated_by: str | None = None  # "isapi" (its web port answered) or "sadp"
+    _new_base: dict[str, Any]  # adding: the connection settings the entry will have
+
+    def _adding(self) -> bool:
+        """A new camera (the add flow's search), not an entry's reauth."""
+        return self.source != SOURCE_REAUTH
+
+    def _base(self) -> dict[str, Any]:
+        """The connection settings the journey starts from."""
+        return dict(self._new_base) if self._adding() else dict(self._get_reauth_entry().data)
+
+    def _name(self) -> str:
+        if not self._adding():
+            return self._get_reauth_entry().title
+        return (self._device.model if self._device else None) or "Hikvision camera"
 
     def _trouble(self) -> Trouble:
         entry = self._get_reauth_entry()
         return trouble_for(self.hass, entry.entry_id) or Trouble(const.REASON_INVALID_AUTH)
 
     def _placeholders(self, **extra: str) -> dict[str, str]:
-        entry = self._get_reauth_entry()
+        base = self._base()
         return {
-            "name": entry.title,
-            "model": entry.data.get(CONF_MODEL) or UNKNOWN,
-            "host": self._host or entry.data[CONF_HOST],
+            "name": self._name(),
+            "model": base.get(CONF_MODEL) or UNKNOWN,
+            "host": self._host or base[CONF_HOST],
             "reset_address": HARD_RESET_ADDRESS,
             **extra,
         }
@@ -215,18 +238,20 @@ class ReauthJourney(ConfigFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose the new admin password and activate the camera (ISAPI if reachable, else SADP)."""
-        entry = self._get_reauth_entry()
+        base = self._base()
         errors: dict[str, str] = {}
         if user_input is not None:
             password = user_input[CONF_NEW_PASSWORD]
-            if (problem := password_problem(password, entry.data[CONF_USERNAME])) is not None:
+            if (problem := password_problem(password, base[CONF_USERNAME])) is not None:
                 errors[CONF_NEW_PASSWORD] = f"weak_{problem}"
             else:
                 try:
                     if self._device is not None:
-                        await async_activate(self.hass, dict(entry.data), self._device, password)
+                        self._activated_by = await async_activate(
+                            self.hass, base, self._device, password
+                        )
                     else:
-                        data = {**entry.data, CONF_HOST: self._host, CONF_PASSWORD: password}
+                        data = {**base, CONF_HOST: self._host, CONF_PASSWORD: password}
                         await client_from_data(self.hass, data).activate(password)
                 except IsapiRiskyPasswordError:
                     errors[CONF_NEW_PASSWORD] = "risky_password"
@@ -249,18 +274,23 @@ class ReauthJourney(ConfigFlow):
         )
 
     async def _after_activation(self) -> ConfigFlowResult:
-        """Activated: home already (same address), or offer to move it back."""
-        entry = self._get_reauth_entry()
+        """Activated: home already (same address, or a new camera that answers), or move it."""
+        base = self._base()
         device = self._device
+        if self._adding():
+            assert device is not None
+            if self._activated_by == "isapi":  # its web port answered where it is
+                return await self._wait_at(device.ipv4, device.http_port or DEFAULT_PORT)
+            return await self.async_step_move()
         if device is None or (
-            device.ipv4 == entry.data[CONF_HOST] and device.http_port == entry.data[CONF_PORT]
+            device.ipv4 == base[CONF_HOST] and device.http_port == base[CONF_PORT]
         ):
-            return await self._wait_at(self._host or entry.data[CONF_HOST], entry.data[CONF_PORT])
+            return await self._wait_at(self._host or base[CONF_HOST], base[CONF_PORT])
         return await self.async_step_move()
 
     async def async_step_move(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Put the camera back at its old address (or DHCP) over SADP, with its new password."""
-        entry = self._get_reauth_entry()
+        base = self._base()
         assert self._device is not None
         assert self._new_password is not None
         errors: dict[str, str] = {}
@@ -274,18 +304,17 @@ class ReauthJourney(ConfigFlow):
                 dhcp=dhcp,
             )
             try:
-                await async_move(
-                    self._device, self._new_password, settings, username_of(dict(entry.data))
-                )
+                await async_move(self._device, self._new_password, settings, username_of(base))
             except SadpTimeoutError:
                 errors["base"] = "sadp_no_answer"
             except IsapiError:
                 errors["base"] = "move_failed"
             else:
                 return await self._wait_at(None if dhcp else settings.ipv4, settings.http_port)
-        guess = await async_guess_settings(
-            self.hass, entry.data[CONF_HOST], int(entry.data[CONF_PORT])
-        )
+        if self._adding():  # a new camera: Home Assistant's network, an address the user picks
+            guess = await async_guess_home(self.hass)
+        else:
+            guess = await async_guess_settings(self.hass, base[CONF_HOST], int(base[CONF_PORT]))
         defaults = user_input or {
             CONF_HOST: guess.ipv4,
             CONF_MASK: guess.subnet_mask,
@@ -295,7 +324,7 @@ class ReauthJourney(ConfigFlow):
         }
         schema = vol.Schema(
             {
-                vol.Required(CONF_HOST, default=defaults[CONF_HOST]): str,
+                vol.Required(CONF_HOST, default=defaults[CONF_HOST] or vol.UNDEFINED): str,
                 vol.Required(CONF_MASK, default=defaults[CONF_MASK]): str,
                 vol.Required(CONF_GATEWAY, default=defaults[CONF_GATEWAY]): str,
                 vol.Required(CONF_PORT, default=defaults[CONF_PORT]): vol.All(
@@ -323,7 +352,6 @@ class ReauthJourney(ConfigFlow):
         return await self.async_step_wait_back()
 
     async def _come_back(self) -> dict[str, Any]:
-        entry = self._get_reauth_entry()
         host, port = self._target
         assert self._new_password is not None
         if host is None:  # DHCP: ask SADP where it went
@@ -332,8 +360,9 @@ class ReauthJourney(ConfigFlow):
                 raise TimeoutError
             host = device.ipv4
             port = device.http_port or port
-        data = {**entry.data, CONF_HOST: host, CONF_PORT: port, CONF_PASSWORD: self._new_password}
-        self._back_serial = (await async_wait_back(self.hass, data)).serial_number
+        data = {**self._base(), CONF_HOST: host, CONF_PORT: port}
+        data[CONF_PASSWORD] = self._new_password
+        self._back_info = await async_wait_back(self.hass, data)
         return data
 
     async def async_step_wait_back(
@@ -358,9 +387,20 @@ class ReauthJourney(ConfigFlow):
     async def async_step_back_home(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """It answers at its address with the new password: update the entry and reload."""
+        """It answers at its address with the new password: update the entry and reload.
+
+        Adding: the new camera's entry is created instead.
+        """
+        info = self._back_info
+        assert info is not None
+        if self._adding():
+            await self.async_set_unique_id(info.serial_number, raise_on_progress=False)
+            self._abort_if_unique_id_configured()
+            return self.async_create_entry(
+                title=info.display_name, data={**self._back_data, CONF_MODEL: info.model}
+            )
         entry = self._get_reauth_entry()
-        if self._back_serial != entry.unique_id:
+        if info.serial_number != entry.unique_id:
             return self.async_abort(reason="wrong_device")
         self._fire_recovered()
         return self.async_update_reload_and_abort(
