@@ -514,3 +514,46 @@ def test_sadp_settings(
     assert sadp_client.targets == expected_targets
     assert sadp_client.listen == expected_listen
     assert (sadp_client.multicast_group is not None) is group
+
+
+async def test_camera_that_can_reset_its_own_password_is_offered_that_first(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    """SADP says the camera supports security questions: no need to lose every setting."""
+    camera.security_questions = True
+    sadp_responder.cameras.append(camera)
+    entry = await broken_entry(hass, camera)
+    journey = await Journey.open(hass, client, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    seen = await journey.seen()
+    assert seen.step == "reset_soft"
+    assert seen.title == "Reset the password without losing the settings"
+    assert "open **http://127.0.0.1/**, click **Forgot Password**" in seen.description
+    assert seen.options == {
+        "password": "I know the password",
+        "reset_hard": "Show me how to reset the camera",
+    }
+    # They reset it on the camera's page, then enter it here.
+    camera.password = "Fr3sh-Garden"
+    await journey.send({"next_step_id": "password"})
+    await journey.send({CONF_PASSWORD: "Fr3sh-Garden"})
+    assert journey.last["reason"] == "reauth_successful"
+    assert camera.restores == []  # nothing was lost
+
+
+async def test_the_hard_reset_stays_one_click_away(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    camera.password_reset_ability = True
+    sadp_responder.cameras.append(camera)
+    entry = await broken_entry(hass, camera)
+    journey = await Journey.open(hass, client, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    await journey.send({"next_step_id": "reset_hard"})
+    assert (await journey.seen()).step == "reset_unknown"

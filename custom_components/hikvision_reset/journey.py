@@ -86,6 +86,7 @@ class CameraJourney(ConfigFlow):
     _device: SadpDevice | None = None  # as SADP found it
     _new_password: str | None = None  # set once this journey activated it
     _searched = False
+    _soft_checked = False
     _target: tuple[str | None, int] = (None, 80)
     _back_task: asyncio.Task[dict[str, Any]] | None = None
     _back_data: dict[str, Any]
@@ -175,7 +176,43 @@ class CameraJourney(ConfigFlow):
     async def async_step_reset_steps(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The model's hard-reset steps; submitting means "I have reset it"."""
+        """Before a hard reset: offer the camera's own password reset when it has one.
+
+        When SADP says it can (``PasswordResetAbility``, ``SupportSecurityQuestion``), that route
+        is offered first. Otherwise, and on request, the model's hard-reset steps; submitting
+        them means "I have reset it".
+        """
+        if user_input is not None:
+            return await self.async_step_find_camera()
+        if not self._soft_checked:
+            self._soft_checked = True
+            entry = self._get_reauth_entry()
+            device = await async_find(
+                entry_mac(self.hass, entry.entry_id, entry.unique_id), entry.unique_id
+            )
+            if (
+                device is not None
+                and device.activated
+                and (device.password_reset or device.security_questions)
+            ):
+                self._host = device.ipv4
+                return await self.async_step_reset_soft()
+        return await self.async_step_reset_hard()
+
+    async def async_step_reset_soft(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The camera's own "Forgot password" (security questions, e-mail, Hik-Connect)."""
+        return self.async_show_menu(
+            step_id="reset_soft",
+            menu_options=["password", "reset_hard"],
+            description_placeholders=self._placeholders(),
+        )
+
+    async def async_step_reset_hard(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The model's hard-reset steps (a form: submitting means "I have reset it")."""
         if user_input is not None:
             return await self.async_step_find_camera()
         kind = guide_for(self._get_reauth_entry().data.get(CONF_MODEL)).kind
@@ -185,9 +222,9 @@ class CameraJourney(ConfigFlow):
             description_placeholders=self._placeholders(),
         )
 
-    async_step_reset_button = async_step_reset_steps
-    async_step_reset_sadp = async_step_reset_steps
-    async_step_reset_unknown = async_step_reset_steps
+    async_step_reset_button = async_step_reset_hard
+    async_step_reset_sadp = async_step_reset_hard
+    async_step_reset_unknown = async_step_reset_hard
 
     async def async_step_find_camera(
         self, user_input: dict[str, Any] | None = None
