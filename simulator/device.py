@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+import contextlib
 from dataclasses import dataclass, field
+import json
 import logging
 import secrets
 import time
@@ -74,6 +76,10 @@ def user_check(*, status: int, locked: bool, unlock: int, attempts: int) -> str:
     )
 
 
+DEFAULT_SETTINGS: Final = {"osd_name": "Camera", "motion_detection": "off", "brightness": "50"}
+CONFIG_MAGIC: Final = b"HIKSIMCFG1\n"  # a real file is proprietary; this one is JSON behind a tag
+
+
 def hostile_device_info(factor: int) -> str:
     """A DeviceInfo whose deviceName is an internal entity nested to expand ``factor`` x 100 KB.
 
@@ -127,6 +133,11 @@ class SimulatedCamera:
     security_questions: bool = False  # SADP's SupportSecurityQuestion
     sadp_failures: int = 0
     listening: bool = True  # False: the HTTP port is unreachable (a reset camera elsewhere)
+    # What a restore loses and a configuration file brings back (with the admin password, as
+    # real configuration files carry the users).
+    settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    export_needs_key: bool = False  # newer firmware: export only with a secretkey
+    imports: int = 0
     faults: dict[str, Fault] = field(default_factory=dict)
     requests: Counter[tuple[str, str]] = field(default_factory=Counter)
     failed_logins: int = 0  # every refused login, ever
@@ -196,6 +207,7 @@ class SimulatedCamera:
         self.password = None
         self.listening = False
         self.sadp_ipv4 = address
+        self.settings = dict(DEFAULT_SETTINGS)
         self.unlock()
 
     async def start(self) -> None:
@@ -301,6 +313,8 @@ class SimulatedCamera:
             ("GET", "/ISAPI/Security/userCheck"): self._user_check,
             ("PUT", "/ISAPI/System/factoryReset"): self._factory_reset,
             ("PUT", "/ISAPI/System/reboot"): self._reboot,
+            ("GET", "/ISAPI/System/configurationData"): self._export,
+            ("PUT", "/ISAPI/System/configurationData"): self._import,
         }.get((request.method, request.path))
         if handler is None:
             return self._xml(response_status(4, "notSupport", request.path), status=403)
@@ -418,10 +432,37 @@ class SimulatedCamera:
         if mode not in ("basic", "full"):
             return self._xml(response_status(4, "invalidOperation", request.path), status=400)
         self.restores.append(mode)
+        self.settings = dict(DEFAULT_SETTINGS)
         if mode == "full":
             self.password = None
         self._spawn_reboot()
         return self._xml(response_status(1, "ok", request.path_qs))
+
+    async def _export(self, request: web.Request) -> web.Response:
+        if self.export_needs_key and "secretkey" not in request.query:
+            return self._xml(response_status(4, "badParameters", request.path), status=400)
+        document = {"settings": self.settings, "admin_password": self.password}
+        body = CONFIG_MAGIC + json.dumps(document).encode() + b"\0" * 4096
+        return web.Response(body=body, content_type="application/octet-stream")
+
+    async def _import(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        document: dict[str, object] = {}
+        settings: dict[str, str] = {}
+        if body.startswith(CONFIG_MAGIC):
+            with contextlib.suppress(ValueError):
+                document = json.loads(body.removeprefix(CONFIG_MAGIC).rstrip(b"\0"))
+            raw = document.get("settings") if isinstance(document, dict) else None
+            if isinstance(raw, dict):
+                settings = {str(k): str(v) for k, v in raw.items()}
+        if not settings:
+            return self._xml(response_status(6, "badConfigFile", request.path), status=400)
+        self.settings = settings
+        password = document.get("admin_password")
+        self.password = password if isinstance(password, str) else self.password
+        self.imports += 1
+        self._spawn_reboot()
+        return self._xml(response_status(7, "rebootRequired", request.path))
 
     async def _reboot(self, request: web.Request) -> web.Response:
         self._spawn_reboot()

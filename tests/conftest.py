@@ -76,6 +76,14 @@ def sent_outside(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     assert not violations, f"a test sent datagrams off loopback: {violations}"
 
 
+@pytest.fixture(autouse=True)
+def config_dir_in_tmp(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Home Assistant's config folder (backups are written there) in the test's own tmp dir."""
+    if "hass" in request.fixturenames:
+        hass: HomeAssistant = request.getfixturevalue("hass")
+        hass.config.config_dir = str(tmp_path)
+
+
 @pytest.fixture
 def entity_registry_enabled_by_default() -> Iterator[None]:
     """Enable the entities that are disabled by default (Factory reset)."""

@@ -70,7 +70,8 @@ async def test_three_cameras_concurrently(
     assert latency <= elapsed < 2 * latency
     assert [c.restores for c, _ in cams] == [["basic"], ["basic"], ["basic"]]
     assert [r["device_id"] for r in response["results"]] == ids
-    assert response == snapshot(exclude=lambda prop, path: prop == "device_id")
+    assert all(r["backup"].endswith(".bin") for r in response["results"])  # saved first
+    assert response == snapshot(exclude=lambda prop, path: prop in ("device_id", "backup"))
     await settle(hass, 1.0)
 
 

@@ -7,6 +7,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .backups import async_remove_all
 from .const import DOMAIN
 from .coordinator import HikvisionCoordinator, async_cancel_unlock_retries
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
@@ -47,6 +48,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -> None:
-    """Removing a camera forgets its login trouble and any pending retry."""
+    """Removing a camera: its login trouble, any pending retry and its backups go.
+
+    Home Assistant's own "delete?" dialog is the confirmation.
+    """
     async_clear_trouble(hass, entry.entry_id)
     async_cancel_unlock_retries(hass, entry.entry_id)
+    if entry.unique_id:
+        await async_remove_all(hass, entry.unique_id)

@@ -28,6 +28,8 @@ EVENT_RESTORE: Final = f"{DOMAIN}_restore"
 EVENT_AUTH_FAILED: Final = f"{DOMAIN}_auth_failed"
 
 SERVICE_RESTORE_DEFAULTS: Final = "restore_defaults"
+SERVICE_RESTORE_CONFIGURATION: Final = "restore_configuration"
+ATTR_BACKUP: Final = "backup"
 ATTR_DEVICE_ID: Final = "device_id"
 ATTR_MODE: Final = "mode"
 ATTR_STAGE: Final = "stage"

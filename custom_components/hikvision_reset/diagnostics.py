@@ -9,10 +9,18 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
+from .backups import CONF_BACKUP_PASSWORDS, async_list
 from .data import HikvisionConfigEntry
 from .lockout import async_get_memory
 
-TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, "serial_number", "mac_address", "unique_id"}
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_BACKUP_PASSWORDS,
+    "serial_number",
+    "mac_address",
+    "unique_id",
+}
 
 
 async def async_get_config_entry_diagnostics(
@@ -31,6 +39,8 @@ async def async_get_config_entry_diagnostics(
             "rebooting": restorer.rebooting,
             "restore_in_progress": restorer.in_progress,
             "login_memory": memory.summary(),
+            # Names, sizes and dates only: never the files' contents.
+            "backups": [b.describe() for b in await async_list(hass, str(entry.unique_id))],
             "last_restore": None
             if last is None
             else {"mode": last.mode, "stage": last.stage, "error": last.error},

@@ -9,16 +9,26 @@ camera whose password was wiped is never sent a login.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from . import const
+from .backups import (
+    CONF_BACKUP_PASSWORDS,
+    Backup,
+    BackupFailedError,
+    async_list,
+    async_read,
+    async_take,
+)
 from .const import DOMAIN
 from .isapi import (
     IsapiAccountLockedError,
@@ -38,6 +48,10 @@ if TYPE_CHECKING:
 
 class AlreadyRestoringError(Exception):
     """A restore or reboot of this camera is still in progress: nothing was sent."""
+
+
+class NoBackupError(Exception):
+    """There is no saved configuration of this camera (by that name): nothing was sent."""
 
 
 class NothingSentError(IsapiError):
@@ -80,6 +94,8 @@ class Restorer:
         self.last: RestoreState | None = None
         self.rebooting = False
         self.in_progress = False
+        self.last_backup: Backup | None = None
+        self._password_after: str | None = None
 
     @property
     def device_id(self) -> str | None:
@@ -89,22 +105,60 @@ class Restorer:
         )
         return device.id if device else None
 
-    async def async_run(self, mode: RestoreMode | None) -> str:
+    async def async_run(self, mode: RestoreMode | None, *, backup: bool = True) -> str:
         """Send a restore (``mode``) or a reboot (None) once, then follow the reboot.
 
-        Returns the first stage (``accepted`` or ``unconfirmed``); raises
-        :class:`AlreadyRestoringError` or the client's error.
+        Before a restore the camera's settings are saved (``backups``); when that fails, nothing
+        is sent unless ``backup`` is False. Returns the first stage (``accepted`` or
+        ``unconfirmed``); raises :class:`AlreadyRestoringError` or the client's error.
         """
+
+        async def send() -> str:
+            if mode is not None and backup:
+                await self._backup()
+            return await self._send(mode)
+
+        stage = await self._start(str(mode) if mode is not None else "reboot", send)
+        if mode == RestoreMode.FULL:
+            self.coordinator.full_restore_sent = True
+        return stage
+
+    async def async_put_back(self, name: str | None = None) -> tuple[str, Backup]:
+        """Upload a saved configuration (the newest, or ``name``); the camera reboots with it.
+
+        Raises :class:`NoBackupError` when there is none (nothing is sent).
+        """
+        backups = await async_list(self.hass, str(self.entry.unique_id))
+        chosen = next((b for b in backups if name in (None, b.name)), None)
+        if chosen is None:
+            raise NoBackupError(name or "")
+        passwords = self.entry.data.get(CONF_BACKUP_PASSWORDS, {})
+
+        async def send() -> str:
+            data = await async_read(self.hass, chosen)
+            try:
+                await self.client.upload_configuration(data)
+            except IsapiResultUnknownError:
+                return const.STAGE_UNCONFIRMED
+            finally:
+                # The file carries the admin password of its time: log in with that one.
+                self._password_after = passwords.get(chosen.name)
+            return const.STAGE_ACCEPTED
+
+        return await self._start("configuration", send), chosen
+
+    async def _start(self, label: str, send: Callable[[], Awaitable[str]]) -> str:
+        """Claim the camera, send, report, and follow the reboot; one at a time, never resent."""
         if self.in_progress:
             raise AlreadyRestoringError(self.entry.title)
         # Claimed before the first await: a second press in the same instant finds it taken.
         self.in_progress = True
-        label = str(mode) if mode is not None else "reboot"
+        self._password_after = None
         self.last = RestoreState(label, dt_util.utcnow(), const.STAGE_FAILED)
         try:
             if await self.coordinator.must_not_log_in():
                 raise self._refusal()  # nothing is sent; the reauth journey is already open
-            stage = await self._send(mode)
+            stage = await send()
         except IsapiError as err:
             self.in_progress = False
             self.last.error = type(err).__name__
@@ -117,13 +171,31 @@ class Restorer:
                 except ConfigEntryAuthFailed:
                     self.entry.async_start_reauth(self.hass)
             raise
-        if mode == RestoreMode.FULL:
-            self.coordinator.full_restore_sent = True
         self._fire(stage)
         self.entry.async_create_background_task(
             self.hass, self._follow(), f"{DOMAIN} follow restore {self.entry.title}"
         )
         return stage
+
+    async def _backup(self) -> Backup:
+        """Save the settings before a restore; a failure stops the restore."""
+        serial = str(self.entry.unique_id)
+        try:
+            taken = await async_take(self.hass, self.client, serial)
+        except IsapiAuthenticationError, IsapiNotActivatedError, IsapiConnectionError:
+            raise  # told as what they are: a refused login, an inactive or unreachable camera
+        except (IsapiError, OSError) as err:
+            raise BackupFailedError(str(err)) from err
+        kept = {b.name for b in await async_list(self.hass, serial)}
+        passwords = {
+            k: v for k, v in self.entry.data.get(CONF_BACKUP_PASSWORDS, {}).items() if k in kept
+        }
+        passwords[taken.name] = self.coordinator.password
+        self.hass.config_entries.async_update_entry(
+            self.entry, data={**self.entry.data, CONF_BACKUP_PASSWORDS: passwords}
+        )
+        self.last_backup = taken
+        return taken
 
     def _refusal(self) -> IsapiError:
         """Why nothing is sent: the camera is inactive, locked, or refused these credentials."""
@@ -197,4 +269,11 @@ class Restorer:
         self.rebooting = False
         self.in_progress = False
         self._fire(const.STAGE_ONLINE, activated=activated)
+        if self._password_after and self._password_after != self.coordinator.password:
+            # Settings put back with another admin password: log in with that one from now on.
+            self.hass.config_entries.async_update_entry(
+                self.entry, data={**self.entry.data, CONF_PASSWORD: self._password_after}
+            )
+            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
+            return
         await self.coordinator.async_refresh()

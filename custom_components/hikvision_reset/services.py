@@ -12,7 +12,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import (
     async_get_device_and_config_entry,
@@ -20,10 +20,18 @@ from homeassistant.helpers.service import (
 )
 import voluptuous as vol
 
-from .const import ATTR_DEVICE_ID, ATTR_MODE, DOMAIN, SERVICE_RESTORE_DEFAULTS
+from .const import (
+    ATTR_BACKUP,
+    ATTR_DEVICE_ID,
+    ATTR_MODE,
+    DOMAIN,
+    SERVICE_RESTORE_CONFIGURATION,
+    SERVICE_RESTORE_DEFAULTS,
+)
 from .data import HikvisionConfigEntry
 from .helpers import HANDLED, error_key, translated_error
 from .isapi import RestoreMode
+from .restore import NoBackupError
 
 SCHEMA = vol.Schema(
     {
@@ -31,17 +39,29 @@ SCHEMA = vol.Schema(
         vol.Optional(ATTR_MODE, default=RestoreMode.BASIC.value): vol.In(
             [mode.value for mode in RestoreMode]
         ),
+        # Save the camera's settings first; False restores even when they cannot be saved.
+        vol.Optional(ATTR_BACKUP, default=True): cv.boolean,
+    }
+)
+PUT_BACK_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        # A backup's file name (as diagnostics list them); the newest when left out.
+        vol.Optional(ATTR_BACKUP): cv.string,
     }
 )
 
 
 async def _restore_one(
-    entry: HikvisionConfigEntry, device_id: str, mode: RestoreMode
+    entry: HikvisionConfigEntry, device_id: str, mode: RestoreMode, backup: bool
 ) -> tuple[dict[str, Any], HomeAssistantError | None]:
     """Restore one camera: its result, and the error to tell (the others go on regardless)."""
     result: dict[str, Any] = {"device_id": device_id, "name": entry.title, "mode": str(mode)}
+    restorer = entry.runtime_data.restorer
     try:
-        result["result"] = await entry.runtime_data.restorer.async_run(mode)
+        result["result"] = await restorer.async_run(mode, backup=backup)
+        if backup and restorer.last_backup is not None:
+            result["backup"] = restorer.last_backup.name
     except HANDLED as err:
         error = translated_error(err, entry.title)
         result.update(result="error", error=error_key(err), message=str(error))
@@ -52,13 +72,14 @@ async def _restore_one(
 async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
     """Restore every targeted camera concurrently; report one result per camera."""
     mode = RestoreMode(call.data[ATTR_MODE])
+    backup: bool = call.data[ATTR_BACKUP]
     targets: dict[str, HikvisionConfigEntry] = {}
     for device_id in call.data[ATTR_DEVICE_ID]:
         # Raises a translated ServiceValidationError for unknown, foreign or unloaded devices.
         _device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
         targets[device_id] = entry
     outcomes = await asyncio.gather(
-        *(_restore_one(entry, device_id, mode) for device_id, entry in targets.items())
+        *(_restore_one(entry, device_id, mode, backup) for device_id, entry in targets.items())
     )
     errors = [error for _, error in outcomes if error is not None]
     if errors and not call.return_response:
@@ -73,6 +94,23 @@ async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
     return {"results": [result for result, _ in outcomes]}
 
 
+async def async_restore_configuration(call: ServiceCall) -> ServiceResponse:
+    """Put a camera's saved settings back (it reboots); the undo of a restore."""
+    device_id = call.data[ATTR_DEVICE_ID]
+    _device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
+    try:
+        stage, backup = await entry.runtime_data.restorer.async_put_back(call.data.get(ATTR_BACKUP))
+    except NoBackupError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_backup",
+            translation_placeholders={"name": entry.title},
+        ) from err
+    except HANDLED as err:
+        raise translated_error(err, entry.title) from err
+    return {"device_id": device_id, "name": entry.title, "result": stage, **backup.describe()}
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the services: administrators only (automations and scripts act for no user)."""
@@ -82,5 +120,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_RESTORE_DEFAULTS,
         async_restore_defaults,
         schema=SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    async_register_admin_service(
+        hass,
+        DOMAIN,
+        SERVICE_RESTORE_CONFIGURATION,
+        async_restore_configuration,
+        schema=PUT_BACK_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

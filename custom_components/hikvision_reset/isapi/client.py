@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 import logging
 from typing import Final
@@ -48,6 +48,10 @@ ACTIVATE_STATUS_PATH: Final = "/SDK/activateStatus"
 USER_CHECK_PATH: Final = "/ISAPI/Security/userCheck"
 CHALLENGE_PATH: Final = "/ISAPI/Security/challenge"
 ACTIVATE_PATH: Final = "/ISAPI/System/activate"
+CONFIGURATION_PATH: Final = "/ISAPI/System/configurationData"
+# A camera's configuration file is tens to hundreds of KB; refuse anything absurd.
+MAX_CONFIGURATION_BYTES: Final = 32 << 20
+TRANSFER_TIMEOUT: Final = 120.0
 
 # statusCode 1 is OK; 7 ("reboot required") still means the device took the request.
 _ACCEPTED_CODES: Final = frozenset({1, 7})
@@ -59,7 +63,8 @@ _NOT_SUPPORTED_SUB_STATUS: Final = frozenset(
 _MAYBE_SENT_ERRORS: Final = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
 # ... and errors while reading an answer that had begun (headers, then the connection dropped).
 _CUT_OFF_ERRORS: Final = (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)
-_XML_HEADERS: Final = {hdrs.CONTENT_TYPE: "application/xml; charset=UTF-8"}
+_XML: Final = "application/xml; charset=UTF-8"
+_BINARY: Final = "application/octet-stream"
 
 type _Handler = Callable[[aiohttp.ClientRequest], Awaitable[aiohttp.ClientResponse]]
 
@@ -187,6 +192,69 @@ class IsapiClient:
         """``PUT /ISAPI/System/reboot``. Never retried."""
         return await self._status_call(REBOOT_PATH, destructive=True)
 
+    async def download_configuration(
+        self,
+        write: Callable[[bytes], Awaitable[None]],
+        *,
+        limit: int = MAX_CONFIGURATION_BYTES,
+    ) -> int:
+        """``GET /ISAPI/System/configurationData``: stream the camera's settings to ``write``.
+
+        Returns the number of bytes. An answer larger than ``limit``, or a ResponseStatus
+        instead of a file (firmware that wants an export password says so that way), raises.
+        """
+        total = 0
+        first = b""
+        async with self._stream(hdrs.METH_GET, CONFIGURATION_PATH) as response:
+            async for chunk in response.content.iter_chunked(64 * 1024):
+                if not first:
+                    first = chunk[:512]
+                    if b"<ResponseStatus" in first or b"<?xml" in first[:64]:
+                        body = chunk + await _read_bounded(response, self._max_body)
+                        raise status_error(parse_response_status(body))
+                total += len(chunk)
+                if total > limit:
+                    raise IsapiInvalidResponseError(f"configuration larger than {limit} bytes")
+                await write(chunk)
+        if total == 0:
+            raise IsapiInvalidResponseError("empty configuration file")
+        return total
+
+    async def upload_configuration(self, data: bytes) -> ResponseStatus:
+        """``PUT /ISAPI/System/configurationData``: put saved settings back (the camera reboots).
+
+        Never retried: a dropped connection is "result unknown".
+        """
+        return await self._status_call(
+            CONFIGURATION_PATH, data=data, destructive=True, content_type=_BINARY
+        )
+
+    @contextlib.asynccontextmanager
+    async def _stream(self, method: str, path: str) -> AsyncIterator[aiohttp.ClientResponse]:
+        """An authenticated request whose 2xx body the caller reads; errors typed as usual."""
+        try:
+            async with (
+                self._auth_lock,
+                asyncio.timeout(TRANSFER_TIMEOUT),
+                self._session.request(
+                    method,
+                    f"{self.base_url}{path}",
+                    ssl=self._ssl,
+                    middlewares=(self._digest, self._guard(False)),
+                    allow_redirects=False,
+                ) as response,
+            ):
+                if response.status == 401:
+                    raise auth_error(await _read_bounded(response, self._max_body))
+                if not 200 <= response.status < 300:
+                    body = await _read_bounded(response, self._max_body)
+                    raise self._http_error(response.status, body)
+                yield response
+        except IsapiError:
+            raise
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise IsapiConnectionError(f"{method} {path}: {err!r}") from err
+
     async def _status_call(
         self,
         path: str,
@@ -195,6 +263,7 @@ class IsapiClient:
         data: bytes | None = None,
         auth: bool = True,
         destructive: bool = False,
+        content_type: str = _XML,
     ) -> ResponseStatus:
         """A PUT answered by a ResponseStatus; raises the typed error unless it is accepted.
 
@@ -205,7 +274,13 @@ class IsapiClient:
         if destructive:
             await self._request(hdrs.METH_GET, DEVICE_INFO_PATH)
         body = await self._request(
-            hdrs.METH_PUT, path, params=params, data=data, auth=auth, destructive=destructive
+            hdrs.METH_PUT,
+            path,
+            params=params,
+            data=data,
+            auth=auth,
+            destructive=destructive,
+            content_type=content_type,
         )
         try:
             status = parse_response_status(body)
@@ -226,6 +301,7 @@ class IsapiClient:
         data: bytes | None = None,
         auth: bool = True,
         destructive: bool = False,
+        content_type: str = _XML,
     ) -> bytes:
         """Send one request and return the body of a 2xx answer, or raise a typed error."""
         middlewares = (self._digest, self._guard(destructive)) if auth else ()
@@ -240,7 +316,7 @@ class IsapiClient:
                     url,
                     params=params,
                     data=data,
-                    headers=_XML_HEADERS if data is not None else None,
+                    headers={hdrs.CONTENT_TYPE: content_type} if data is not None else None,
                     ssl=self._ssl,
                     middlewares=middlewares,
                     allow_redirects=False,
