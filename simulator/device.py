@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Coroutine
 import contextlib
 from dataclasses import dataclass, field
 import json
@@ -137,6 +138,8 @@ class SimulatedCamera:
     # real configuration files carry the users).
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     export_needs_key: bool = False  # newer firmware: export only with a secretkey
+    # Where a full restore leaves it (None: inactive at the same address, as before).
+    full_restore_address: str | None = None
     imports: int = 0
     faults: dict[str, Fault] = field(default_factory=dict)
     requests: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -249,9 +252,17 @@ class SimulatedCamera:
 
     def _spawn_reboot(self) -> None:
         self.reboots += 1
-        task = asyncio.get_running_loop().create_task(self.reboot_now())
+        self._spawn(self.reboot_now())
+
+    def _spawn(self, work: Coroutine[None, None, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _reset_after_answer(self, address: str) -> None:
+        self.reboots += 1
+        await asyncio.sleep(0.05)  # let the answer leave
+        await self.hard_reset(address)
 
     def unlock(self) -> None:
         """What waiting ``lock_seconds`` does."""
@@ -433,9 +444,14 @@ class SimulatedCamera:
             return self._xml(response_status(4, "invalidOperation", request.path), status=400)
         self.restores.append(mode)
         self.settings = dict(DEFAULT_SETTINGS)
-        if mode == "full":
+        if mode == "full" and self.full_restore_address:
+            # Network settings wiped too: it comes back inactive at the factory address.
+            self._spawn(self._reset_after_answer(self.full_restore_address))
+        elif mode == "full":
             self.password = None
-        self._spawn_reboot()
+            self._spawn_reboot()
+        else:
+            self._spawn_reboot()
         return self._xml(response_status(1, "ok", request.path_qs))
 
     async def _export(self, request: web.Request) -> web.Response:

@@ -268,7 +268,7 @@ async def shown(hass: HomeAssistant, result: Mapping[str, Any]) -> Shown:
         out.errors[field_name] = fill(texts[f"{base}.error.{key}"], placeholders)
         assert_sentence(out.errors[field_name], key)
     for option in result.get("menu_options") or []:
-        out.options[option] = texts[f"{prefix}.menu_options.{option}"]
+        out.options[option] = fill(texts[f"{prefix}.menu_options.{option}"], placeholders)
     return out
 
 

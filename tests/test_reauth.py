@@ -216,9 +216,14 @@ async def test_full_restore_goes_straight_to_finding_the_camera(
     await journey.send({"host": "127.0.0.1"})
     await journey.send({"new_password": NEW_PASSWORD})
     await wait_progress(journey)
+    # Its settings were saved before the restore: offered back; the homeowner declines.
+    assert (await journey.seen()).step == "put_back"
+    await journey.send({"next_step_id": "finish"})
     assert journey.last["reason"] == "recovered"
     await settle(hass)
     assert loaded_entry.state is ConfigEntryState.LOADED
+    assert loaded_entry.data[CONF_PASSWORD] == NEW_PASSWORD
+    assert camera.requests[("PUT", "/ISAPI/System/configurationData")] == 0
     assert camera.failed_logins == 0
 
 

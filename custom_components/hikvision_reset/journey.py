@@ -37,11 +37,19 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.helpers import device_registry as dr, selector
+from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from . import const
-from .const import CONF_MODEL, DEFAULT_PORT, DOMAIN, HARD_RESET_ADDRESS
-from .isapi import DeviceInfo, IsapiConnectionError, IsapiError, IsapiRiskyPasswordError
+from .backups import CONF_BACKUP_PASSWORDS, Backup, async_list, async_read
+from .const import CONF_MODEL, DEFAULT_PORT, DOMAIN, HARD_RESET_ADDRESS, LOGGER
+from .isapi import (
+    DeviceInfo,
+    IsapiConnectionError,
+    IsapiError,
+    IsapiResultUnknownError,
+    IsapiRiskyPasswordError,
+)
 from .isapi.activation import password_problem
 from .isapi.sadp import NetworkSettings, SadpDevice, SadpTimeoutError
 from .lockout import async_get_memory
@@ -93,6 +101,7 @@ class CameraJourney(ConfigFlow):
     _back_info: DeviceInfo | None = None
     _activated_by: str | None = None  # "isapi" (its web port answered) or "sadp"
     _new_base: dict[str, Any]  # adding: the connection settings the entry will have
+    _backup: Backup | None = None  # the settings the journey may put back
 
     def _adding(self) -> bool:
         """A new camera (the add flow's search), not an entry's reauth."""
@@ -439,9 +448,56 @@ class CameraJourney(ConfigFlow):
         entry = self._get_reauth_entry()
         if info.serial_number != entry.unique_id:
             return self.async_abort(reason="wrong_device")
+        backups = await async_list(self.hass, str(entry.unique_id))
+        if not backups:
+            return await self.async_step_finish()
+        self._backup = backups[0]
+        return await self.async_step_put_back()
+
+    async def async_step_put_back(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer the settings saved before the last restore (the reset lost them)."""
+        assert self._backup is not None
+        when = dt_util.as_local(self._backup.created).strftime("%Y-%m-%d %H:%M")
+        return self.async_show_menu(
+            step_id="put_back",
+            menu_options=["put_back_now", "finish"],
+            description_placeholders=self._placeholders(date=when),
+        )
+
+    async def async_step_finish(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Done: the entry takes the camera's address and new password, and reloads."""
         self._fire_recovered()
         return self.async_update_reload_and_abort(
-            entry, data_updates=self._back_data, reason="recovered"
+            self._get_reauth_entry(), data_updates=self._back_data, reason="recovered"
+        )
+
+    async def async_step_put_back_now(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Upload the saved settings; the camera reboots with them (and their admin password)."""
+        entry = self._get_reauth_entry()
+        assert self._backup is not None
+        data = dict(self._back_data)
+        client = client_from_data(self.hass, data)
+        try:
+            await client.upload_configuration(await async_read(self.hass, self._backup))
+        except IsapiResultUnknownError:
+            pass  # it was sent; the camera is most likely restarting with it
+        except IsapiError as err:
+            LOGGER.warning("%s refused its saved settings: %s", entry.title, err)
+            self._fire_recovered()
+            return self.async_update_reload_and_abort(
+                entry, data_updates=data, reason="recovered_settings_refused"
+            )
+        # The file carries the admin password of its time: Home Assistant knew it then.
+        saved = entry.data.get(CONF_BACKUP_PASSWORDS, {}).get(self._backup.name)
+        if saved:
+            data[CONF_PASSWORD] = saved
+        self._fire_recovered()
+        return self.async_update_reload_and_abort(
+            entry, data_updates=data, reason="recovered_with_settings"
         )
 
     async def async_step_still_away(

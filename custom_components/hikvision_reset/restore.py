@@ -39,7 +39,7 @@ from .isapi import (
     IsapiResultUnknownError,
     RestoreMode,
 )
-from .trouble import trouble_for
+from .trouble import Trouble, async_report_trouble, trouble_for
 
 if TYPE_CHECKING:
     from .coordinator import HikvisionCoordinator
@@ -95,6 +95,7 @@ class Restorer:
         self.rebooting = False
         self.in_progress = False
         self.last_backup: Backup | None = None
+        self.rebooting_seen = False
         self._password_after: str | None = None
 
     @property
@@ -256,14 +257,22 @@ class Restorer:
     async def _follow(self) -> None:
         """Follow the camera through its reboot, without credentials (lockout-safe)."""
         try:
+            self.rebooting_seen = False
             await self._wait_for(online=False, limit=const.OFFLINE_TIMEOUT)
-            self.rebooting = True
+            self.rebooting = self.rebooting_seen = True
             self._fire(const.STAGE_OFFLINE)
             activated = await self._wait_for(online=True, limit=const.ONLINE_TIMEOUT)
         except TimeoutError:
             self.rebooting = False
             self.in_progress = False
             self._fire(const.STAGE_TIMEOUT)
+            if self.last is not None and self.last.mode == RestoreMode.FULL and self.rebooting_seen:
+                # Wiped, and not back at its address: a full restore resets the network settings
+                # too (192.168.1.64). The reauth journey finds it by SADP and brings it home.
+                async_report_trouble(self.hass, self.entry, Trouble(const.REASON_RESTORED_FULL))
+                self.coordinator.auth_failed = True
+                self.entry.async_start_reauth(self.hass)
+                return
             await self.coordinator.async_request_refresh()
             return
         self.rebooting = False
