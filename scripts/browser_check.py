@@ -1,14 +1,15 @@
 """Look at the demo as a person would: Chromium (driven by Playwright) logs in, opens the Garage
 camera's device page, the integration page (Backyard's reason must be a sentence, never a key),
-the repairs page (one repair for Backyard, opening the reset journey), saves screenshots, and
-presses Restore defaults.
+the repairs page (one repair for Backyard), and walks the journey it opens: reset steps, the
+camera reset (its web port gone), found by SADP, activated, moved back to its address, back in
+Home Assistant. Saves screenshots, and presses Restore defaults on Garage.
 
 Called by ``scripts/demo.py --browser DIR`` with the demo's session and cameras.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import json
 from pathlib import Path
 import time
@@ -77,10 +78,20 @@ async def _integration_page(page: Page, session: dict[str, Any], out: Path) -> l
     return problems
 
 
-async def _repairs(page: Page, session: dict[str, Any], out: Path) -> list[str]:
-    """One repair for Backyard, which opens the reset journey with the model's steps."""
+NEW_PASSWORD = "Garden-Gate-79"
+
+
+async def _submit(page: Page) -> None:
+    await page.get_by_role("button", name="Submit").last.click()
+
+
+async def _repairs(
+    page: Page, session: dict[str, Any], out: Path, hard_reset: Callable[[], Awaitable[None]]
+) -> list[str]:
+    """One repair for Backyard; it opens the journey, which brings the reset camera home."""
     await page.goto(f"{session['url']}/config/repairs")
     title = page.get_by_text("Authentication expired for Backyard").first
+    step = "the repairs page"
     try:
         await title.wait_for(timeout=30_000)
         await page.wait_for_timeout(800)
@@ -88,18 +99,38 @@ async def _repairs(page: Page, session: dict[str, Any], out: Path) -> list[str]:
         if await page.get_by_text("Backyard", exact=False).count() != 1:
             return ["the repairs page lists Backyard more than once"]
         await title.click()
+        step = "the journey's first step"
         await page.get_by_text("Get your camera working again").first.wait_for(timeout=15_000)
         await page.wait_for_timeout(800)
         await _shot(page, out, "repair-journey")
         await page.get_by_text("Nobody knows it: show me how to reset the camera").click()
+        step = "the reset steps"
         await page.get_by_text("usually next to the microSD-card slot", exact=False).first.wait_for(
             timeout=15_000
         )
         await page.wait_for_timeout(800)
         await _shot(page, out, "repair-issue")
+        await hard_reset()  # the homeowner holds the button: inactive, web port gone
+        await _submit(page)
+        step = "the activation (SADP found the camera)"
+        await page.get_by_text("Choose a new admin password for Backyard").wait_for(timeout=20_000)
+        await page.locator("input[type=password]").first.fill(NEW_PASSWORD)
+        await page.wait_for_timeout(500)
+        await _shot(page, out, "journey-activate")
+        await _submit(page)
+        step = "bringing it back to its address"
+        await page.get_by_text("Bring Backyard back to its address").wait_for(timeout=20_000)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "journey-move")
+        await _submit(page)
+        step = "the end of the journey"
+        await page.get_by_text("back in Home Assistant", exact=False).first.wait_for(timeout=60_000)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "journey-done")
+        await page.keyboard.press("Escape")
     except PlaywrightTimeout:
-        await _shot(page, out, "repairs-list")
-        return ["the Backyard repair does not open the reset journey with its steps"]
+        await _shot(page, out, "journey-stuck")
+        return [f"the Backyard repair journey stopped at {step}"]
     return []
 
 
@@ -130,8 +161,17 @@ async def _press_restore(
     return []
 
 
-async def check(session: dict[str, Any], out: Path, restores: Callable[[], list[str]]) -> list[str]:
-    """Run the check; ``restores()`` returns the Garage camera's restore list. Problems found."""
+async def check(
+    session: dict[str, Any],
+    out: Path,
+    restores: Callable[[], list[str]],
+    hard_reset: Callable[[], Awaitable[None]],
+) -> list[str]:
+    """Run the check; the problems found.
+
+    ``restores()`` returns the Garage camera's restore list; ``hard_reset()`` presses the
+    Backyard camera's reset button when the journey tells the homeowner to.
+    """
     out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the browser starts
     problems: list[str] = []
     async with async_playwright() as p:
@@ -141,7 +181,7 @@ async def check(session: dict[str, Any], out: Path, restores: Callable[[], list[
         page = await context.new_page()
         problems += await _device_page(page, session, out)
         problems += await _integration_page(page, session, out)
-        problems += await _repairs(page, session, out)
+        problems += await _repairs(page, session, out, hard_reset)
         problems += await _press_restore(page, session, out, restores)
         await browser.close()
     return problems

@@ -22,7 +22,9 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from simulator import SimulatedCamera  # noqa: E402
+from aiohttp import web  # noqa: E402
+
+from simulator import SadpResponder, SimulatedCamera  # noqa: E402
 
 HA_URL = "http://127.0.0.1:8123"
 CLIENT_ID = f"{HA_URL}/"
@@ -33,6 +35,11 @@ CAMERAS = (  # (name, model, port): the third one's password gets changed behind
     ("Backyard", "DS-2CD2386G2-ISU/SL", 18083),
 )
 CAMERA_PASSWORD = "Passw0rd!"
+CONTROL_PORT = 18080  # the demo's "hands": POST /hard-reset/<name> presses a camera's button
+# Where a hard reset leaves a simulated camera: its web port stops answering and SADP reports
+# this address (a real one comes back at 192.168.1.64, usually out of Home Assistant's reach;
+# these machines may send to loopback only).
+RESET_ADDRESS = "127.0.0.1"
 
 
 def log(message: str) -> None:
@@ -137,8 +144,12 @@ class HomeAssistantApi:
             return results
 
 
-async def check(api: HomeAssistantApi) -> list[str]:
-    """What the smoke run asserts; the problems found."""
+async def check(api: HomeAssistantApi, *, recovered: bool = False) -> list[str]:
+    """What the smoke run asserts; the problems found.
+
+    ``recovered``: the browser check brought Backyard home, so no repair is left and its entry
+    is loaded again; otherwise Backyard's one repair is expected.
+    """
     devices, issues = await api.ws(
         {"type": "config/device_registry/list"}, {"type": "repairs/list_issues"}
     )
@@ -149,15 +160,18 @@ async def check(api: HomeAssistantApi) -> list[str]:
     # One problem, one repair: Home Assistant's reauth repair for Backyard, none of our own.
     ours_issues = [i for i in issues["issues"] if i["domain"] == "hikvision_reset"]
     repair = [i for i in issues["issues"] if i.get("issue_domain") == "hikvision_reset"]
-    if (
+    entries = (await api.ws({"type": "config_entries/get", "domain": "hikvision_reset"}))[0]
+    backyard = next((e for e in entries if e["title"] == "Backyard"), {})
+    if recovered:
+        if ours_issues or repair or backyard.get("state") != "loaded":
+            problems.append(f"Backyard is not back: {backyard.get('state')}, {repair}")
+    elif (
         ours_issues
         or len(repair) != 1
         or repair[0]["translation_placeholders"]["name"] != "Backyard"
     ):
         problems.append(f"expected one repair (Backyard's reauth), got {ours_issues + repair}")
-    entries = (await api.ws({"type": "config_entries/get", "domain": "hikvision_reset"}))[0]
-    backyard = next((e for e in entries if e["title"] == "Backyard"), {})
-    if backyard.get("error_reason_translation_key") != "invalid_auth":
+    elif backyard.get("error_reason_translation_key") != "invalid_auth":
         problems.append(f"Backyard's entry gives no translated reason: {backyard}")
     async with api.session.get(
         f"{HA_URL}/api/states/button.garage_restore_defaults", headers=api.headers
@@ -298,13 +312,18 @@ async def verify(
         from browser_check import check as browser_check  # noqa: PLC0415
 
         session = json.loads((demo_dir / "session.json").read_text())
-        found = await browser_check(session, Path(args.browser), lambda: list(cameras[0].restores))
+        found = await browser_check(
+            session,
+            Path(args.browser),
+            lambda: list(cameras[0].restores),
+            lambda: cameras[2].hard_reset(RESET_ADDRESS),
+        )
         problems += [f"browser: {p}" for p in found]
         log(f"browser check: {'passed' if not found else 'failed'}; screenshots in {args.browser}")
         if not found:
             problems += await wait_for_comeback(api, time.monotonic() + 120)
     if args.smoke:
-        found = await check(api)
+        found = await check(api, recovered=bool(args.browser))
         found += log_problems(demo_dir / "home-assistant.log")
         problems += found
         log(f"smoke: {'3 devices, one repair, sentences in the log' if not found else 'failed'}")
@@ -314,12 +333,34 @@ async def verify(
     return 1 if problems else 0
 
 
+async def start_control(cameras: list[SimulatedCamera]) -> web.AppRunner:
+    """``POST http://127.0.0.1:18080/hard-reset/Backyard``: hold that camera's reset button."""
+
+    async def hard_reset(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        camera = next((c for c in cameras if c.name.lower() == name.lower()), None)
+        if camera is None:
+            return web.Response(status=404, text=f"no camera called {name}\n")
+        await camera.hard_reset(RESET_ADDRESS)
+        log(f"{camera.name}: hard reset (inactive; its web port no longer answers)")
+        return web.Response(text=f"{camera.name} was reset\n")
+
+    app = web.Application()
+    app.router.add_post("/hard-reset/{name}", hard_reset)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", CONTROL_PORT).start()
+    return runner
+
+
 async def wait_for_ctrl_c(hass: asyncio.subprocess.Process) -> None:
     """Run until Ctrl-C (or Home Assistant exits)."""
     print(
         f"\n  Home Assistant: {HA_URL}\n  Login: {USER} / {PASSWORD}\n"
         "  Cameras: Garage, Front door, Backyard (Backyard refuses the password:\n"
-        "  see Settings > System > Repairs). Ctrl-C stops everything.\n",
+        "  see Settings > System > Repairs). To press Backyard's reset button:\n"
+        f"    curl -X POST http://127.0.0.1:{CONTROL_PORT}/hard-reset/Backyard\n"
+        "  Ctrl-C stops everything.\n",
         flush=True,
     )
     stop = asyncio.Event()
@@ -353,6 +394,16 @@ async def run(args: argparse.Namespace) -> int:
     for camera in cameras:
         await camera.start()
     log(f"3 simulated cameras on 127.0.0.1:{', '.join(str(c.port) for c in cameras)}")
+    sadp = SadpResponder(cameras)
+    await sadp.start()
+    control = await start_control(cameras)
+    log(f"their SADP side on 127.0.0.1:{sadp.port}; Home Assistant's SADP goes there only")
+    # Home Assistant searches only the simulator: never the multicast group or a broadcast.
+    env = {
+        **os.environ,
+        "HIKVISION_RESET_SADP_TARGETS": f"127.0.0.1:{sadp.port}",
+        "HIKVISION_RESET_SADP_LISTEN": "off",
+    }
     log_file = demo_dir / "home-assistant.log"
     hass = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "homeassistant", "--config", str(demo_dir / "config")),
@@ -360,6 +411,7 @@ async def run(args: argparse.Namespace) -> int:
         stdout=log_file.open("wb"),
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
+        env=env,
     )
     log(f"Home Assistant starting (log: {log_file})")
     try:
@@ -374,6 +426,8 @@ async def run(args: argparse.Namespace) -> int:
             return 0
     finally:
         await stop_hass(hass)
+        sadp.close()
+        await control.cleanup()
         for camera in cameras:
             await camera.close()
         log("stopped")

@@ -191,6 +191,10 @@ async def async_wait_back(hass: HomeAssistant, data: dict[str, Any]) -> DeviceIn
     """
     client = client_from_data(hass, data)
     async with asyncio.timeout(BACK_TIMEOUT):
+        # A camera takes seconds to apply new network settings: look only after a first pause.
+        # (An answer within milliseconds would also end the progress step before the frontend
+        # has subscribed to it, leaving the dialog waiting.)
+        await asyncio.sleep(BACK_INTERVAL)
         while True:
             try:
                 return await client.device_info()
