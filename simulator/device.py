@@ -46,7 +46,7 @@ class Fault:
     oversized: bool = False  # answer 2 MiB
     slow_body: float = 0.0  # seconds between body chunks
     truncated: bool = False  # headers announce a full answer; part of it, then the socket closes
-    entity_expansion: int = 0  # a DeviceInfo whose deviceName expands an internal entity this much
+    entity_expansion: int = 0  # a DeviceInfo whose deviceName references a 950 KB entity N times
     times: int | None = None  # requests it applies to; None = until cleared
 
 
@@ -81,17 +81,18 @@ DEFAULT_SETTINGS: Final = {"osd_name": "Camera", "motion_detection": "off", "bri
 CONFIG_MAGIC: Final = b"HIKSIMCFG1\n"  # a real file is proprietary; this one is JSON behind a tag
 
 
-def hostile_device_info(factor: int) -> str:
-    """A DeviceInfo whose deviceName is an internal entity nested to expand ``factor`` x 100 KB.
+def hostile_device_info(references: int = 94) -> str:
+    """A DeviceInfo whose deviceName expands to ``references`` x 950,000 characters.
 
-    What a hostile or compromised device could answer: a "billion laughs" within expat's
-    amplification limits (two entity levels), under a megabyte on the wire.
+    What a hostile or compromised device could answer: two internal entities, 0.95 MB on the
+    wire (under the client's 1 MiB cap), expanding to about 89,000,000 characters: an
+    amplification of 94, under expat's own limit of 100, so a plain parser expands it.
     """
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         "<!DOCTYPE DeviceInfo [\n"
-        f'<!ENTITY a "{"A" * 100_000}">\n'
-        f'<!ENTITY b "{"&a;" * factor}">\n'
+        f'<!ENTITY a "{"A" * 950_000}">\n'
+        f'<!ENTITY b "{"&a;" * references}">\n'
         "]>\n"
         "<DeviceInfo><deviceName>&b;</deviceName><model>DS-2CD2143G2-I</model>"
         "<serialNumber>DS-2CD2143G2-I20240101AAWR00000666</serialNumber></DeviceInfo>"

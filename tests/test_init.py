@@ -316,7 +316,7 @@ async def test_basic_only_camera_no_password_no_repair(
 
 
 async def test_hostile_device_info_at_setup(hass: HomeAssistant, camera: SimulatedCamera) -> None:
-    camera.faults[GET_INFO[1]] = Fault(entity_expansion=900)
+    camera.faults[GET_INFO[1]] = Fault(entity_expansion=94)
     entry = await setup_entry(hass, entry_for(camera))
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert "DTD" in await entry_reason(hass, entry)

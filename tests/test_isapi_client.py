@@ -585,8 +585,9 @@ async def test_simulator_rejects_bad_activation_bodies(
 async def test_entity_expansion_is_refused_fast_and_small(
     session: aiohttp.ClientSession, camera: SimulatedCamera
 ) -> None:
-    """A deviceInfo whose name would expand to 90,000,000 characters is refused unexpanded."""
-    camera.faults[GET_INFO[1]] = Fault(entity_expansion=900)
+    """A 0.95 MB deviceInfo whose name would expand to 89,300,000 characters (under expat's own
+    amplification cap) is refused unexpanded."""
+    camera.faults[GET_INFO[1]] = Fault(entity_expansion=94)
     loop = asyncio.get_running_loop()
     start = loop.time()
     with pytest.raises(IsapiInvalidResponseError, match="DTD"):

@@ -562,3 +562,30 @@ async def test_the_hard_reset_stays_one_click_away(
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({"next_step_id": "reset_hard"})
     assert (await journey.seen()).step == "reset_unknown"
+
+
+async def test_an_address_another_device_answers_at_is_refused(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    make_camera: CameraFactory,
+    sadp_responder: SadpResponder,
+) -> None:
+    sadp_responder.cameras.append(camera)
+    entry = await broken_entry(hass, camera)
+    await camera.hard_reset("127.0.0.1")
+    other = await make_camera(model="DS-2CD2086G2-I")  # already at an address of the network
+    journey = await Journey.open(hass, client, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    await journey.send({})
+    await journey.send({"new_password": NEW_PASSWORD})
+    form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    await journey.send({**form, "port": other.port})
+    assert (await journey.seen()).errors["host"] == (
+        "Another device already answers at this address. Pick a free address (or DHCP)."
+    )
+    assert sadp_responder.requests["update"] == 0  # nothing was sent to the camera
+    assert other.failed_logins == 0  # and nothing logged in to the other device
+    await journey.send(form)
+    await wait_progress(journey)
+    assert journey.last["reason"] == "recovered"

@@ -55,6 +55,7 @@ from .isapi.sadp import NetworkSettings, SadpDevice, SadpTimeoutError
 from .lockout import async_get_memory
 from .login import async_try_login, client_from_data, key_from_data
 from .recovery import (
+    AddressTakenError,
     async_activate,
     async_find,
     async_guess_home,
@@ -62,7 +63,6 @@ from .recovery import (
     async_move,
     async_wait_back,
     entry_mac,
-    username_of,
 )
 from .reset_guide import guide_for
 from .trouble import Trouble, trouble_for
@@ -350,7 +350,9 @@ class CameraJourney(ConfigFlow):
                 dhcp=dhcp,
             )
             try:
-                await async_move(self._device, self._new_password, settings, username_of(base))
+                await async_move(self.hass, base, self._device, self._new_password, settings)
+            except AddressTakenError:
+                errors[CONF_HOST] = "address_in_use"
             except SadpTimeoutError:
                 errors["base"] = "sadp_no_answer"
             except IsapiError:

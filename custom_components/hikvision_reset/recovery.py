@@ -29,6 +29,7 @@ from .const import DOMAIN, LOGGER
 from .isapi import (
     DeviceInfo,
     IsapiAuthenticationError,
+    IsapiConnectionError,
     IsapiError,
     IsapiNotActivatedError,
 )
@@ -176,11 +177,42 @@ async def async_guess_home(hass: HomeAssistant) -> NetworkSettings:
     return NetworkSettings("", guess.subnet_mask, guess.gateway, http_port=80)
 
 
+class AddressTakenError(Exception):
+    """Another device already answers at the address the camera would get."""
+
+
+async def _address_taken(
+    hass: HomeAssistant, base: dict[str, Any], settings: NetworkSettings
+) -> bool:
+    """Whether something already answers at the settings' address and web port (no login)."""
+    client = client_from_data(
+        hass, {**base, CONF_HOST: settings.ipv4, CONF_PORT: settings.http_port}
+    )
+    try:
+        async with asyncio.timeout(REACH_TIMEOUT):
+            await client.is_activated()
+    except TimeoutError, IsapiConnectionError:
+        return False
+    except IsapiError:
+        return True  # it answered, with something else
+    return True
+
+
 async def async_move(
-    device: SadpDevice, password: str, settings: NetworkSettings, username: str
+    hass: HomeAssistant,
+    base: dict[str, Any],
+    device: SadpDevice,
+    password: str,
+    settings: NetworkSettings,
 ) -> None:
-    """Give ``device`` the network ``settings`` (SADP ``update``, with its admin password)."""
-    await sadp_client().update_network(device, password, settings, username=username)
+    """Give ``device`` the network ``settings`` (SADP ``update``, with its admin password).
+
+    Refused with :class:`AddressTakenError`, nothing sent, when another device already answers
+    at that address (the reset camera is not there: SADP found it elsewhere).
+    """
+    if not settings.dhcp and await _address_taken(hass, base, settings):
+        raise AddressTakenError(settings.ipv4)
+    await sadp_client().update_network(device, password, settings, username=username_of(base))
 
 
 async def async_wait_back(hass: HomeAssistant, data: dict[str, Any]) -> DeviceInfo:
