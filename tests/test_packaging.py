@@ -254,3 +254,22 @@ def test_quality_scale() -> None:
         if status != "done":
             assert isinstance(rule, dict), name
             assert rule.get("comment"), name
+
+
+def test_repository_conventions() -> None:
+    """What HACS repositories carry, with the actions' documented inputs."""
+    validate = yaml.safe_load((ROOT / ".github/workflows/validate.yml").read_text())
+    steps = [s for job in validate["jobs"].values() for s in job["steps"]]
+    uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
+    assert "home-assistant/actions/hassfest" in uses
+    assert uses["hacs/action"]["with"] == {"category": "integration"}
+    tests = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text())
+    assert any(s.get("run") == "bash scripts/test" for s in tests["jobs"]["tests"]["steps"])
+    bug = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/bug_report.yml").read_text())
+    ids = {field.get("id") for field in bug["body"]}
+    assert {"model", "firmware", "diagnostics"} <= ids
+    dependabot = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text())
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"pip", "github-actions"}
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    manifest = json.loads((COMPONENT / "manifest.json").read_text())
+    assert f"## {manifest['version']} " in changelog  # the version is bumped with the changes
