@@ -161,16 +161,94 @@ async def _press_restore(
     return []
 
 
+_CARD_TEXT = """(title) => {
+  const text = (node) => {
+    let out = node.nodeType === Node.TEXT_NODE ? node.textContent : "";
+    if (node.shadowRoot) out += text(node.shadowRoot);
+    for (const child of node.childNodes) out += " " + text(child);
+    return out;
+  };
+  const cards = [];
+  const find = (node) => {
+    if (node.tagName === "HUI-ENTITIES-CARD") cards.push(node);
+    if (node.shadowRoot) find(node.shadowRoot);
+    for (const child of node.children || []) find(child);
+  };
+  find(document.body);
+  const card = cards.find((c) => text(c).includes(title));
+  return card ? text(card).replace(/\\s+/g, " ") : "";
+}"""
+STAGE_WORDS = ("Accepted, restarting soon", "Restarting", "Back online", "Refused")
+
+
+async def _stages_seen(page: Page, title: str, out: Path, until: str, seconds: float) -> list[str]:
+    """The stage texts a card shows, in order, polled until ``until`` follows another stage."""
+    seen: list[str] = []
+    for _ in range(int(seconds / 0.25)):
+        text = await page.evaluate(_CARD_TEXT, title)
+        stage = next((w for w in STAGE_WORDS if w in text), None)
+        if stage and (not seen or seen[-1] != stage):
+            seen.append(stage)
+            if stage == "Restarting":
+                await _shot(page, out, "dashboard-restoring")
+        if stage == until and len(seen) > 1:
+            return seen
+        await page.wait_for_timeout(250)
+    return seen
+
+
+async def _dashboard(
+    page: Page, session: dict[str, Any], out: Path, puts: Callable[[], int]
+) -> list[str]:
+    """The Cameras dashboard: Front door's Restore asks first; Cancel sends nothing, Restore does,
+    and the card shows the stages."""
+    await page.goto(f"{session['url']}/home-cameras/cameras")
+    card = page.locator("hui-entities-card", has_text="Front door")
+    step = "the Cameras dashboard"
+    try:
+        await card.get_by_text("Restore defaults").wait_for(timeout=30_000)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "dashboard")
+        restore = card.get_by_role("button", name="Restore")
+        await restore.click()
+        step = "the confirmation"
+        dialog = page.get_by_text("Restore Front door?")
+        await dialog.wait_for(timeout=10_000)
+        await page.wait_for_timeout(500)
+        await _shot(page, out, "dashboard-confirm")
+        await page.get_by_role("button", name="Cancel").click()
+        await page.wait_for_timeout(1500)
+        if puts():
+            return ["cancelling the confirmation still sent a restore"]
+        await restore.click()
+        await dialog.wait_for(timeout=10_000)
+        await page.get_by_role("button", name="Restore", exact=True).last.click()
+        step = "the stages on the card"
+        seen = await _stages_seen(page, "Front door", out, until="Back online", seconds=120)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "dashboard-done")
+        if "Restarting" not in seen or seen[-1] != "Back online":
+            return [f"the card showed the stages {seen}, not Restarting then Back online"]
+    except PlaywrightTimeout:
+        await _shot(page, out, "dashboard-stuck")
+        return [f"the dashboard card check stopped at {step}"]
+    if puts() != 1:
+        return [f"confirming sent {puts()} restores"]
+    return []
+
+
 async def check(
     session: dict[str, Any],
     out: Path,
     restores: Callable[[], list[str]],
     hard_reset: Callable[[], Awaitable[None]],
+    puts: Callable[[], int],
 ) -> list[str]:
     """Run the check; the problems found.
 
     ``restores()`` returns the Garage camera's restore list; ``hard_reset()`` presses the
-    Backyard camera's reset button when the journey tells the homeowner to.
+    Backyard camera's reset button when the journey tells the homeowner to; ``puts()`` counts
+    the restores the Front door camera received (the dashboard card's).
     """
     out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the browser starts
     problems: list[str] = []
@@ -183,5 +261,6 @@ async def check(
         problems += await _integration_page(page, session, out)
         problems += await _repairs(page, session, out, hard_reset)
         problems += await _press_restore(page, session, out, restores)
+        problems += await _dashboard(page, session, out, puts)
         await browser.close()
     return problems

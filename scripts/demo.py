@@ -146,7 +146,9 @@ class HomeAssistantApi:
                 await ws.send_json({"id": i, **command})
                 while (msg := await ws.receive_json()).get("id") != i:
                     pass
-                results.append(msg["result"])
+                if not msg.get("success", True):
+                    raise RuntimeError(f"{command['type']}: {msg.get('error')}")
+                results.append(msg.get("result"))
             return results
 
 
@@ -256,6 +258,75 @@ def voice_automations(device_ids: dict[str, str]) -> str:
     )
 
 
+def camera_card(slug: str, name: str) -> dict[str, Any]:
+    """The README's dashboard card for one camera (``slug``: its entity ids' middle part)."""
+    return {
+        "type": "entities",
+        "title": name,
+        "entities": [
+            {"entity": f"sensor.{slug}_last_restore", "name": "Last restore"},
+            {
+                "type": "attribute",
+                "entity": f"sensor.{slug}_last_restore",
+                "attribute": "stage",
+                "name": "Stage",
+            },
+            {
+                "type": "button",
+                "name": "Restore defaults",
+                "icon": "mdi:restore",
+                "action_name": "Restore",
+                "tap_action": {
+                    "action": "perform-action",
+                    "perform_action": "button.press",
+                    "target": {"entity_id": f"button.{slug}_restore_defaults"},
+                    "confirmation": {
+                        "title": f"Restore {name}?",
+                        "text": (
+                            f"{name} goes back to its default image, motion and recording "
+                            "settings (they are saved first, so they can be put back). Its "
+                            "network settings and users are kept. It restarts: 1 to 2 minutes "
+                            "without video."
+                        ),
+                        "confirm_text": "Restore",
+                        "dismiss_text": "Cancel",
+                    },
+                },
+            },
+        ],
+    }
+
+
+async def add_dashboard(api: HomeAssistantApi, cameras: list[SimulatedCamera]) -> None:
+    """A "Cameras" dashboard with one card per camera, made the way the UI makes one."""
+    await api.ws(
+        {
+            "type": "lovelace/dashboards/create",
+            "url_path": "home-cameras",
+            "title": "Cameras",
+            "icon": "mdi:cctv",
+            "show_in_sidebar": True,
+            "require_admin": False,
+            "mode": "storage",
+        },
+        {
+            "type": "lovelace/config/save",
+            "url_path": "home-cameras",
+            "config": {
+                "views": [
+                    {
+                        "title": "Cameras",
+                        "path": "cameras",
+                        "cards": [
+                            camera_card(c.name.lower().replace(" ", "_"), c.name) for c in cameras
+                        ],
+                    }
+                ]
+            },
+        },
+    )
+
+
 def make_cameras(reboot_seconds: float) -> list[SimulatedCamera]:
     """The demo's three cameras, on fixed ports."""
     return [
@@ -277,6 +348,7 @@ async def populate(api: HomeAssistantApi, cameras: list[SimulatedCamera], demo_d
     tokens = await api.onboard()
     entries = {c.name: await api.add_camera(c) for c in cameras}
     log("onboarded; cameras added through the config flow")
+    await add_dashboard(api, cameras)
     devices = (await api.ws({"type": "config/device_registry/list"}))[0]
     device_ids = {d["name"]: d["id"] for d in devices if d.get("manufacturer") == "Hikvision"}
     (demo_dir / "config" / "automations.yaml").write_text(voice_automations(device_ids))
@@ -327,6 +399,7 @@ async def verify(
             Path(args.browser),
             lambda: list(cameras[0].restores),
             lambda: cameras[2].hard_reset(RESET_ADDRESS),
+            lambda: cameras[1].requests[("PUT", "/ISAPI/System/factoryReset")],
         )
         problems += [f"browser: {p}" for p in found]
         log(f"browser check: {'passed' if not found else 'failed'}; screenshots in {args.browser}")

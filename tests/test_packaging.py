@@ -273,3 +273,64 @@ def test_repository_conventions() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text()
     manifest = json.loads((COMPONENT / "manifest.json").read_text())
     assert f"## {manifest['version']} " in changelog  # the version is bumped with the changes
+
+
+LANGUAGES = ("de", "fr", "es", "it", "nl", "pl")
+
+
+def _flat(node: dict[str, object], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out |= _flat(value, path)
+        else:
+            out[path] = str(value)
+    return out
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_the_english_keys_and_placeholders(language: str) -> None:
+    english = _flat(EN)
+    other = _flat(json.loads((COMPONENT / "translations" / f"{language}.json").read_text()))
+    assert set(other) == set(english)
+    for key, text in english.items():
+        assert set(re.findall(r"\{(\w+)\}", other[key])) == set(re.findall(r"\{(\w+)\}", text)), key
+        assert other[key].strip(), key
+        # Markdown emphasis and numbered steps survive the translation.
+        assert other[key].count("**") == text.count("**"), key
+        assert other[key].count("\n") == text.count("\n"), key
+    # Menu and progress titles: the frontend renders them without placeholders.
+    for key in other:
+        if key.endswith(".title") and key.split(".")[2] in (
+            "user",
+            "reauth_confirm",
+            "reauth_attempts",
+            "reauth_locked",
+            "reset_soft",
+            "put_back",
+            "wait_back",
+        ):
+            assert "{" not in other[key], key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_language_loads_through_home_assistant(
+    hass: HomeAssistant, language: str
+) -> None:
+    loaded = await translation.async_get_translations(hass, language, "exceptions", [const.DOMAIN])
+    message = loaded[f"component.{const.DOMAIN}.exceptions.admin_only.message"]
+    assert "{name}" in message
+    assert message != EN["exceptions"]["admin_only"]["message"]  # translated, not English
+
+
+def test_the_readme_card_is_the_demo_card() -> None:
+    """The documented dashboard card is the one the demo builds and the browser check presses."""
+    import sys  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from demo import camera_card  # noqa: PLC0415
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("### A dashboard card that asks first", 1)[1].split("```yaml\n", 1)[1]
+    assert yaml.safe_load(block.split("```", 1)[0]) == camera_card("garage", "Garage")
