@@ -21,6 +21,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 import pytest
@@ -136,6 +137,15 @@ async def camera(make_camera: CameraFactory) -> SimulatedCamera:
         serial="20240101AAWR00000001",
         mac="c0:56:e3:00:00:01",
     )
+
+
+def device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """The camera's device id (what a person picks in the action's device selector)."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(entry.unique_id)), entry.entry_id
+    )
+    assert device is not None
+    return device.id
 
 
 def entry_for(camera: SimulatedCamera, password: str = PASSWORD) -> MockConfigEntry:

@@ -11,7 +11,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -24,7 +23,7 @@ from custom_components.hikvision_reset.isapi import IsapiConnectionError
 from simulator import SadpResponder, SimulatedCamera
 from simulator.device import DEFAULT_SETTINGS
 
-from .conftest import PASSWORD, entry_for, exception_text, settle, setup_entry, shown
+from .conftest import PASSWORD, device_id, entry_for, exception_text, settle, setup_entry, shown
 from .test_reauth import Journey, wait_progress
 
 RESTORE = "button.garage_restore_defaults"
@@ -33,14 +32,6 @@ GET_CONFIG = ("GET", "/ISAPI/System/configurationData")
 PUT_CONFIG = ("PUT", "/ISAPI/System/configurationData")
 HOME = {"osd_name": "Garage east", "motion_detection": "on", "brightness": "70"}
 NEW_PASSWORD = "N3w-Passw0rd"
-
-
-def device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
-    )
-    assert device is not None
-    return device.id
 
 
 async def wait_stage(hass: HomeAssistant, events: list[Any], stage: str, since: int = 0) -> None:

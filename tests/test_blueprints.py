@@ -8,7 +8,6 @@ from typing import Any
 
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -18,7 +17,7 @@ import yaml
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from simulator import SimulatedCamera
 
-from .conftest import entry_for, settle, setup_entry
+from .conftest import device_id, entry_for, settle, setup_entry
 
 SHIPPED = Path(__file__).resolve().parents[1] / "blueprints" / "automation" / "hikvision_reset"
 
@@ -48,12 +47,11 @@ async def notes(hass: HomeAssistant, ws: WebSocketGenerator) -> dict[str, dict[s
     return {n["notification_id"]: n for n in (await client.receive_json())["result"]}
 
 
-def device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
+async def say(hass: HomeAssistant, sentence: str) -> conversation.ConversationResult:
+    """What Assist does with a spoken sentence (Home Assistant's own agent, in English)."""
+    return await conversation.async_converse(
+        hass, sentence, None, Context(), language="en", agent_id=conversation.HOME_ASSISTANT_AGENT
     )
-    assert device is not None
-    return device.id
 
 
 def test_blueprints_are_importable_by_url() -> None:
@@ -104,28 +102,14 @@ async def test_restore_by_voice_basic_only(
         "restore_by_voice",
         {"camera": device_id(hass, loaded_entry), "sentences": ["restore the garage camera"]},
     )
-    result = await conversation.async_converse(
-        hass,
-        "restore the garage camera",
-        None,
-        Context(),
-        language="en",
-        agent_id=conversation.HOME_ASSISTANT_AGENT,
-    )
+    result = await say(hass, "restore the garage camera")
     assert result.response.speech["plain"]["speech"] == (
         "Restoring the camera's defaults. It will be back in two minutes."
     )
     assert camera.restores == ["basic"]  # never full by voice
     await settle(hass, 0.3)
     # Said again while it restores: nothing is sent, and the answer says why.
-    result = await conversation.async_converse(
-        hass,
-        "restore the garage camera",
-        None,
-        Context(),
-        language="en",
-        agent_id=conversation.HOME_ASSISTANT_AGENT,
-    )
+    result = await say(hass, "restore the garage camera")
     speech = " ".join(result.response.speech["plain"]["speech"].split())
     assert speech.startswith("The camera could not be restored: Garage is already restoring")
     assert camera.requests[("PUT", "/ISAPI/System/factoryReset")] == 1

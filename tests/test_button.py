@@ -11,7 +11,6 @@ from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, Unauthorized
 from homeassistant.helpers import (
-    device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
@@ -27,7 +26,7 @@ from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from simulator import Fault, SimulatedCamera
 
-from .conftest import Clock, entry_for, exception_text, settle, setup_entry
+from .conftest import Clock, device_id, entry_for, exception_text, settle, setup_entry
 
 RESTORE = "button.garage_restore_defaults"
 FACTORY = "button.garage_factory_reset_erases_password"
@@ -227,7 +226,7 @@ async def test_wrong_password_on_press_is_one_failed_login(
     response = await hass.services.async_call(
         DOMAIN,
         "restore_defaults",
-        {"device_id": _device_id(hass, loaded_entry)},
+        {"device_id": device_id(hass, loaded_entry)},
         blocking=True,
         return_response=True,
     )
@@ -235,14 +234,6 @@ async def test_wrong_password_on_press_is_one_failed_login(
     assert sum(camera.requests.values()) == requests
     assert camera.failed_logins == 1
     assert not camera.ever_locked
-
-
-def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
-    )
-    assert device is not None
-    return device.id
 
 
 async def test_two_quick_presses_send_one_restore(
@@ -277,7 +268,7 @@ async def test_concurrent_presses_and_actions_send_one_restore(
         hass.services.async_call(
             DOMAIN,
             "restore_defaults",
-            {"device_id": _device_id(hass, loaded_entry)},
+            {"device_id": device_id(hass, loaded_entry)},
             blocking=True,
             return_response=True,
         ),

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -25,7 +25,16 @@ from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, EVENT_RESTORE
 from simulator import Fault, SadpResponder, SimulatedCamera
 
-from .conftest import PASSWORD, CameraFactory, Shown, entry_for, settle, setup_entry, shown
+from .conftest import (
+    PASSWORD,
+    CameraFactory,
+    Shown,
+    device_id,
+    entry_for,
+    settle,
+    setup_entry,
+    shown,
+)
 
 NEW_PASSWORD = "N3w-Passw0rd"
 FLOWS = "/api/config/config_entries/flow"
@@ -188,14 +197,6 @@ async def test_forgotten_password_to_reset_to_reactivation(
     assert not camera.ever_locked
 
 
-def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
-    )
-    assert device is not None
-    return device.id
-
-
 async def test_full_restore_goes_straight_to_finding_the_camera(
     hass: HomeAssistant, client: TestClient, camera: SimulatedCamera, loaded_entry: MockConfigEntry
 ) -> None:
@@ -203,7 +204,7 @@ async def test_full_restore_goes_straight_to_finding_the_camera(
     await hass.services.async_call(
         DOMAIN,
         "restore_defaults",
-        {"device_id": _device_id(hass, loaded_entry), "mode": "full"},
+        {"device_id": device_id(hass, loaded_entry), "mode": "full"},
         blocking=True,
     )
     for _ in range(100):
@@ -386,20 +387,29 @@ async def test_camera_not_found_then_found(
     assert camera.failed_logins == 1
 
 
-async def test_move_refused_and_not_answering_leave_a_way_on(
-    hass: HomeAssistant,
-    client: TestClient,
-    camera: SimulatedCamera,
-    sadp_responder: SadpResponder,
-) -> None:
-    sadp_responder.cameras.append(camera)
+async def at_the_move_step(
+    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera, responder: SadpResponder
+) -> tuple[Journey, dict[str, Any]]:
+    """Wrong password, hard reset (out of HTTP's reach), journey up to "bring it back"."""
+    responder.cameras.append(camera)
     entry = await broken_entry(hass, camera)
     await camera.hard_reset("127.0.0.1")
     journey = await Journey.open(hass, client, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})
     await journey.send({"new_password": NEW_PASSWORD})
+    assert journey.last["step_id"] == "move"
     form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    return journey, form
+
+
+async def test_move_refused_and_not_answering_leave_a_way_on(
+    hass: HomeAssistant,
+    client: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    journey, form = await at_the_move_step(hass, client, camera, sadp_responder)
     # Someone changed the password in between: the camera refuses the update.
     camera.password = "Other-Passw0rd"
     await journey.send(form)
@@ -434,6 +444,7 @@ async def test_move_refused_and_not_answering_leave_a_way_on(
     await wait_progress(journey)
     assert journey.last["reason"] == "recovered"
     await settle(hass)
+    [entry] = hass.config_entries.async_entries(DOMAIN)
     assert entry.state is ConfigEntryState.LOADED
 
 
@@ -443,14 +454,7 @@ async def test_dhcp_instead_found_again_by_sadp(
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
 ) -> None:
-    sadp_responder.cameras.append(camera)
-    entry = await broken_entry(hass, camera)
-    await camera.hard_reset("127.0.0.1")
-    journey = await Journey.open(hass, client, entry)
-    await journey.send({"next_step_id": "reset_steps"})
-    await journey.send({})
-    await journey.send({"new_password": NEW_PASSWORD})
-    form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    journey, form = await at_the_move_step(hass, client, camera, sadp_responder)
     await journey.send({**form, "dhcp": True})
     await wait_progress(journey)
     assert journey.last["reason"] == "recovered"
@@ -571,15 +575,8 @@ async def test_an_address_another_device_answers_at_is_refused(
     make_camera: CameraFactory,
     sadp_responder: SadpResponder,
 ) -> None:
-    sadp_responder.cameras.append(camera)
-    entry = await broken_entry(hass, camera)
-    await camera.hard_reset("127.0.0.1")
     other = await make_camera(model="DS-2CD2086G2-I")  # already at an address of the network
-    journey = await Journey.open(hass, client, entry)
-    await journey.send({"next_step_id": "reset_steps"})
-    await journey.send({})
-    await journey.send({"new_password": NEW_PASSWORD})
-    form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    journey, form = await at_the_move_step(hass, client, camera, sadp_responder)
     await journey.send({**form, "port": other.port})
     assert (await journey.seen()).errors["host"] == (
         "Another device already answers at this address. Pick a free address (or DHCP)."

@@ -6,24 +6,14 @@ from typing import Any
 
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.hikvision_reset.const import DOMAIN
 from simulator import SimulatedCamera
 
-from .conftest import entry_for, settle, setup_entry
-
-
-def device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
-    )
-    assert device is not None
-    return device.id
+from .conftest import device_id, entry_for, settle, setup_entry
 
 
 async def setup_automations(hass: HomeAssistant, automations: list[dict[str, Any]]) -> None:
