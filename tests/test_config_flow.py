@@ -22,6 +22,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
 from simulator import Fault, SadpResponder, SimulatedCamera
 
@@ -429,3 +430,43 @@ async def test_new_inactive_camera_out_of_reach_is_placed_and_added(
     assert result["title"] == fresh.name
     assert (result["data"][CONF_HOST], result["data"][CONF_PORT]) == ("127.0.0.1", port)
     await hass.async_block_till_done()
+
+
+async def test_new_camera_that_does_not_answer_after_the_move_is_searched_for_again(
+    hass: HomeAssistant,
+    make_camera: CameraFactory,
+    sadp_responder: SadpResponder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adding: "did not come back" → Submit runs the network search again (not a reauth step)."""
+    monkeypatch.setattr(recovery, "BACK_TIMEOUT", 0.3)
+    fresh = await make_camera(mac="44:47:cc:00:00:0e")
+    await fresh.hard_reset("127.0.0.1")
+    sadp_responder.cameras.append(fresh)
+    result = await search(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"camera": "44:47:cc:00:00:0e"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"new_password": "N3w-Passw0rd"}
+    )
+    sadp_responder.silent = False
+
+    async def move_but_stay_silent(host: str, port: int) -> None:
+        fresh.host, fresh.port = host, port  # it takes the address, but its cable is loose
+
+    fresh.move = move_but_stay_silent  # type: ignore[method-assign]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST: "127.0.0.1",
+            "subnet_mask": "255.0.0.0",
+            "gateway": "127.0.0.1",
+            CONF_PORT: 9,
+            "dhcp": False,
+        },
+    )
+    result = await _until_done(hass, result["flow_id"])
+    assert result["step_id"] == "still_away"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "search"

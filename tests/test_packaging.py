@@ -126,7 +126,9 @@ def test_exception_translations_match_the_code() -> None:
 
 def test_form_errors_are_translated() -> None:
     """Every error a form can show has its sentence (the weak_* ones come from the rule)."""
-    code = "".join(source(name) for name in ("config_flow.py", "journey.py", "login.py"))
+    code = "".join(
+        source(name) for name in ("config_flow.py", "journey.py", "reauth.py", "login.py")
+    )
     errors = set(re.findall(r'_error\("(\w+)"', code))
     errors |= set(re.findall(r'\{"base": "(\w+)"\}', code))
     errors |= set(re.findall(r'errors\[[^\]]+\] = "(\w+)"', code))

@@ -94,11 +94,12 @@ async def async_take(hass: HomeAssistant, client: IsapiClient, serial: str) -> B
     async def write(chunk: bytes) -> None:
         await hass.async_add_executor_job(handle.write, chunk)
 
+    size: int | None = None
     try:
         size = await client.download_configuration(write)
-    except BaseException:
-        await hass.async_add_executor_job(_discard, handle, partial)
-        raise
+    finally:
+        if size is None:  # failed or cancelled: no half file is left behind
+            await hass.async_add_executor_job(_discard, handle, partial)
     await hass.async_add_executor_job(_keep, handle, partial, final, directory)
     return Backup(name, final, size, created)
 

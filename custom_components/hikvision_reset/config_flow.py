@@ -1,7 +1,7 @@
 """Config flow: add a camera (by address, or found by SADP), or move it (reconfigure).
 
-The reauth journey, and the activation of a new inactive camera found by the search, are the
-steps of ``journey``.
+The reauth journey's steps are in ``reauth``; the way home they share with the search for new
+cameras (activate, move, wait, finish) in ``journey``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import voluptuous as vol
 
 from .const import CONF_MODEL, DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME, DOMAIN
 from .isapi.sadp import SadpDevice
-from .journey import CameraJourney, password_selector
+from .journey import password_selector
 from .login import async_try_login
+from .reauth import ReauthSteps
 from .recovery import async_search
 
 
@@ -56,7 +57,7 @@ def _label(device: SadpDevice) -> str:
     return f"{device.model or 'Hikvision device'} at {device.ipv4} ({state})"
 
 
-class HikvisionResetConfigFlow(CameraJourney, domain=DOMAIN):
+class HikvisionResetConfigFlow(ReauthSteps, domain=DOMAIN):
     """Add a Hikvision camera."""
 
     VERSION = 1

@@ -1,38 +1,22 @@
-"""The camera's way home: the reauth journey, and the tail of "search the network" when adding.
+"""The camera's way home, shared by the reauth journey (``reauth``) and the add flow's search.
 
-The reauth journey is the one place a homeowner fixes a camera that refuses Home Assistant.
+Steps, for a camera found inactive (by SADP, or at an address the user gave):
 
-Home Assistant starts it when a camera refuses the stored password (or comes back inactive) and
-lists it once, as its "Authentication expired" repair and on the integration card; both open
-this flow. Steps:
-
-- ``reauth_confirm`` (or ``reauth_attempts`` / ``reauth_locked``, by what the camera said): why,
-  and two ways out:
-  - ``password``: the user knows the password; checked once per submit;
-  - ``reset_steps``: the model's hard-reset steps (``reset_button`` / ``reset_sadp`` /
-    ``reset_unknown``), then
-- ``find_camera``: Home Assistant looks for the reset camera without logging in: by SADP (its MAC,
-  any address, active or not), else ``/SDK/activateStatus`` at an address the user gives, then
 - ``activate``: a new admin password (Hikvision's rule checked first); the camera is activated
   over ISAPI when its address answers, else over SADP, then
-- ``move``: when it sits elsewhere (192.168.1.64 after a reset), its old address (or DHCP) is
-  given back over SADP, then
+- ``move``: when it sits where Home Assistant cannot reach it (192.168.1.64 after a reset), an
+  address (its old one, for a camera that was set up) or DHCP is given over SADP, then
 - ``wait_back`` (progress) until ``deviceInfo`` answers there with the new password, then
-- ``back_home``: entry updated and reloaded, event stage ``recovered``; or ``still_away``: it is
-  activated but did not answer in time, and the journey searches again.
-
-A camera that is already inactive (a full restore from Home Assistant, or a reset) starts at
-``find_camera``.
-
-The add flow's "search the network" step (in ``config_flow``) reuses ``activate`` → ``move`` →
-``wait_back`` → ``back_home`` for an inactive camera it found: there ``back_home`` creates the
-entry instead of updating one.
+- ``back_home``: reauth: the entry is updated and reloaded (after offering the settings saved
+  before the last restore: ``put_back``), event stage ``recovered``; adding: the entry is
+  created. Or ``still_away``: it is activated but did not answer in time, and the search runs
+  again.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
@@ -52,8 +36,7 @@ from .isapi import (
 )
 from .isapi.activation import password_problem
 from .isapi.sadp import NetworkSettings, SadpDevice, SadpTimeoutError
-from .lockout import async_get_memory
-from .login import async_try_login, client_from_data, key_from_data
+from .login import client_from_data
 from .recovery import (
     AddressTakenError,
     async_activate,
@@ -62,10 +45,7 @@ from .recovery import (
     async_guess_settings,
     async_move,
     async_wait_back,
-    entry_mac,
 )
-from .reset_guide import guide_for
-from .trouble import Trouble, trouble_for
 
 CONF_NEW_PASSWORD = "new_password"
 CONF_MASK = "subnet_mask"
@@ -84,11 +64,23 @@ def password_selector(autocomplete: str = "current-password") -> selector.TextSe
 
 
 class CameraJourney(ConfigFlow):
-    """The journey's steps of the config flow (a base class: the flow itself registers).
+    """The way home's steps of the config flow (a base class: the flow itself registers).
 
-    The flow's ``async_step_reauth`` (in ``config_flow``) starts the reauth journey; its
-    ``async_step_search`` hands an inactive camera to ``activate``.
+    ``reauth.ReauthSteps`` finds the camera for an entry; the flow's ``async_step_search`` finds
+    a new one; both hand it to ``activate``.
     """
+
+    if TYPE_CHECKING:  # the two searches, defined by the subclasses
+
+        async def async_step_find_camera(
+            self, user_input: dict[str, Any] | None = None
+        ) -> ConfigFlowResult:
+            """Reauth: look for the entry's camera again (``reauth``)."""
+
+        async def async_step_search(
+            self, user_input: dict[str, Any] | None = None
+        ) -> ConfigFlowResult:
+            """Adding: search the network again (``config_flow``)."""
 
     _host: str | None = None  # where the camera is now
     _device: SadpDevice | None = None  # as SADP found it
@@ -116,10 +108,6 @@ class CameraJourney(ConfigFlow):
             return self._get_reauth_entry().title
         return (self._device.model if self._device else None) or "Hikvision camera"
 
-    def _trouble(self) -> Trouble:
-        entry = self._get_reauth_entry()
-        return trouble_for(self.hass, entry.entry_id) or Trouble(const.REASON_INVALID_AUTH)
-
     def _placeholders(self, **extra: str) -> dict[str, str]:
         base = self._base()
         return {
@@ -129,156 +117,6 @@ class CameraJourney(ConfigFlow):
             "reset_address": HARD_RESET_ADDRESS,
             **extra,
         }
-
-    def _inactive(self) -> bool:
-        """The camera came back inactive (reset): the journey starts at finding it."""
-        return self._trouble().reason in (const.REASON_NOT_ACTIVATED, const.REASON_RESTORED_FULL)
-
-    async def async_step_reauth_confirm(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Why the camera refuses us, and the two ways out (re-rendered each time it is shown)."""
-        entry = self._get_reauth_entry()
-        memory = await async_get_memory(self.hass)
-        minutes = memory.minutes_locked(key_from_data(dict(entry.data)))
-        attempts = self._trouble().attempts_left
-        step_id, extra = "reauth_confirm", {}
-        if minutes is not None:
-            step_id, extra = "reauth_locked", {"minutes": str(minutes)}
-        elif attempts is not None:
-            step_id, extra = "reauth_attempts", {"attempts": str(attempts)}
-        return self.async_show_menu(
-            step_id=step_id,
-            menu_options=["password", "reset_steps"],
-            description_placeholders=self._placeholders(**extra),
-        )
-
-    async_step_reauth_locked = async_step_reauth_confirm
-    async_step_reauth_attempts = async_step_reauth_confirm
-
-    async def async_step_password(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Check the password the user knows, once per submit."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        placeholders = self._placeholders()
-        if user_input is not None:
-            login = await async_try_login(
-                self.hass, {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
-            )
-            errors = login.errors
-            placeholders |= login.placeholders
-            if (info := login.info) is not None:
-                await self.async_set_unique_id(info.serial_number)
-                self._abort_if_unique_id_mismatch(reason="wrong_device")
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD]}
-                )
-        return self.async_show_form(
-            step_id="password",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): password_selector()}),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
-
-    async def async_step_reset_steps(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Before a hard reset: offer the camera's own password reset when it has one.
-
-        When SADP says it can (``PasswordResetAbility``, ``SupportSecurityQuestion``), that route
-        is offered first. Otherwise, and on request, the model's hard-reset steps; submitting
-        them means "I have reset it".
-        """
-        if user_input is not None:
-            return await self.async_step_find_camera()
-        if not self._soft_checked:
-            self._soft_checked = True
-            entry = self._get_reauth_entry()
-            device = await async_find(
-                entry_mac(self.hass, entry.entry_id, entry.unique_id), entry.unique_id
-            )
-            if (
-                device is not None
-                and device.activated
-                and (device.password_reset or device.security_questions)
-            ):
-                self._host = device.ipv4
-                return await self.async_step_reset_soft()
-        return await self.async_step_reset_hard()
-
-    async def async_step_reset_soft(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """The camera's own "Forgot password" (security questions, e-mail, Hik-Connect)."""
-        return self.async_show_menu(
-            step_id="reset_soft",
-            menu_options=["password", "reset_hard"],
-            description_placeholders=self._placeholders(),
-        )
-
-    async def async_step_reset_hard(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """The model's hard-reset steps (a form: submitting means "I have reset it")."""
-        if user_input is not None:
-            return await self.async_step_find_camera()
-        kind = guide_for(self._get_reauth_entry().data.get(CONF_MODEL)).kind
-        return self.async_show_form(
-            step_id=f"reset_{kind}",
-            data_schema=vol.Schema({}),
-            description_placeholders=self._placeholders(),
-        )
-
-    async_step_reset_button = async_step_reset_hard
-    async_step_reset_sadp = async_step_reset_hard
-    async_step_reset_unknown = async_step_reset_hard
-
-    async def async_step_find_camera(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Find the reset camera, without logging in: SADP by its MAC, or an address given.
-
-        First SADP (any address, active or not); when it does not answer, the unauthenticated
-        ``/SDK/activateStatus`` at the address the user gives.
-        """
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None or not self._searched:
-            self._searched = True
-            device = await async_find(
-                entry_mac(self.hass, entry.entry_id, entry.unique_id), entry.unique_id
-            )
-            if device is not None:
-                self._device, self._host = device, device.ipv4
-                if device.activated is False:
-                    return await self.async_step_activate()
-                if self._new_password is not None:  # activated in this journey: bring it home
-                    return await self.async_step_move()
-                errors["base"] = "still_activated"
-            elif user_input is not None:
-                self._host = user_input[CONF_HOST].strip()
-                client = client_from_data(self.hass, {**entry.data, CONF_HOST: self._host})
-                try:
-                    activated = await client.is_activated()
-                except IsapiConnectionError:
-                    errors["base"] = "not_found"
-                except IsapiError:
-                    errors["base"] = "not_hikvision"
-                else:
-                    if not activated:
-                        return await self.async_step_activate()
-                    errors["base"] = "still_activated"
-            else:
-                errors["base"] = "not_found"
-        host = self._host or entry.data[CONF_HOST]
-        return self.async_show_form(
-            step_id="find_camera",
-            data_schema=vol.Schema({vol.Required(CONF_HOST, default=host): str}),
-            errors=errors,
-            description_placeholders=self._placeholders(),
-        )
 
     async def async_step_activate(
         self, user_input: dict[str, Any] | None = None
@@ -508,6 +346,8 @@ class CameraJourney(ConfigFlow):
         """It did not come back in time; it is activated with the new password: search again."""
         if user_input is not None:
             self._searched = False
+            if self._adding():
+                return await self.async_step_search()
             return await self.async_step_find_camera()
         return self.async_show_form(
             step_id="still_away",
