@@ -251,3 +251,26 @@ async def test_round_trip_settings_full_restore_sadp_home_settings_back(
     assert (camera.host, camera.port) == ("127.0.0.1", old_port)
     assert camera.failed_logins == 0
     assert "recovered" in [e.data["stage"] for e in events]
+
+
+async def test_a_backup_gone_from_disk_is_told_and_leaves_the_camera_free(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    taken = await backups.async_take(
+        hass, loaded_entry.runtime_data.coordinator.client, camera.serial_number
+    )
+    restorer = loaded_entry.runtime_data.restorer
+    taken.path.unlink()
+    taken.path.mkdir()  # something else where the file was: reading it fails
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "restore_configuration",
+            {"device_id": device_id(hass, loaded_entry), "backup": taken.name},
+            blocking=True,
+        )
+    assert (await exception_text(hass, err.value)).startswith(
+        "There is no saved configuration of Garage (by that name)."
+    )
+    assert not restorer.in_progress  # the next restore is not refused as "already restoring"
+    assert camera.requests[PUT_CONFIG] == 0

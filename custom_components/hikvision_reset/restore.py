@@ -95,7 +95,7 @@ class Restorer:
         self.rebooting = False
         self.in_progress = False
         self.last_backup: Backup | None = None
-        self.rebooting_seen = False
+        self._went_down = False
         self._password_after: str | None = None
 
     @property
@@ -134,9 +134,12 @@ class Restorer:
         if chosen is None:
             raise NoBackupError(name or "")
         passwords = self.entry.data.get(CONF_BACKUP_PASSWORDS, {})
+        try:
+            data = await async_read(self.hass, chosen)
+        except OSError as err:  # removed or unreadable since it was listed
+            raise NoBackupError(chosen.name) from err
 
         async def send() -> str:
-            data = await async_read(self.hass, chosen)
             try:
                 await self.client.upload_configuration(data)
             except IsapiResultUnknownError:
@@ -156,12 +159,12 @@ class Restorer:
         self.in_progress = True
         self._password_after = None
         self.last = RestoreState(label, dt_util.utcnow(), const.STAGE_FAILED)
+        stage: str | None = None
         try:
             if await self.coordinator.must_not_log_in():
                 raise self._refusal()  # nothing is sent; the reauth journey is already open
             stage = await send()
         except IsapiError as err:
-            self.in_progress = False
             self.last.error = type(err).__name__
             self._fire(const.STAGE_FAILED, error=str(err))
             if isinstance(err, (IsapiAuthenticationError, IsapiNotActivatedError)) and not (
@@ -172,6 +175,9 @@ class Restorer:
                 except ConfigEntryAuthFailed:
                     self.entry.async_start_reauth(self.hass)
             raise
+        finally:
+            if stage is None:  # whatever went wrong (a missing backup file too): not restoring
+                self.in_progress = False
         self._fire(stage)
         self.entry.async_create_background_task(
             self.hass, self._follow(), f"{DOMAIN} follow restore {self.entry.title}"
@@ -257,16 +263,16 @@ class Restorer:
     async def _follow(self) -> None:
         """Follow the camera through its reboot, without credentials (lockout-safe)."""
         try:
-            self.rebooting_seen = False
+            self._went_down = False
             await self._wait_for(online=False, limit=const.OFFLINE_TIMEOUT)
-            self.rebooting = self.rebooting_seen = True
+            self.rebooting = self._went_down = True
             self._fire(const.STAGE_OFFLINE)
             activated = await self._wait_for(online=True, limit=const.ONLINE_TIMEOUT)
         except TimeoutError:
             self.rebooting = False
             self.in_progress = False
             self._fire(const.STAGE_TIMEOUT)
-            if self.last is not None and self.last.mode == RestoreMode.FULL and self.rebooting_seen:
+            if self.last is not None and self.last.mode == RestoreMode.FULL and self._went_down:
                 # Wiped, and not back at its address: a full restore resets the network settings
                 # too (192.168.1.64). The reauth journey finds it by SADP and brings it home.
                 async_report_trouble(self.hass, self.entry, Trouble(const.REASON_RESTORED_FULL))
