@@ -46,7 +46,8 @@ class Fault:
     oversized: bool = False  # answer 2 MiB
     slow_body: float = 0.0  # seconds between body chunks
     truncated: bool = False  # headers announce a full answer; part of it, then the socket closes
-    entity_expansion: int = 0  # a DeviceInfo whose deviceName references a 950 KB entity N times
+    entity_expansion: int = 0  # a DeviceInfo whose deviceName references an entity N times…
+    entity_size: int = 200_000  # …of this many characters
     times: int | None = None  # requests it applies to; None = until cleared
 
 
@@ -81,17 +82,17 @@ DEFAULT_SETTINGS: Final = {"osd_name": "Camera", "motion_detection": "off", "bri
 CONFIG_MAGIC: Final = b"HIKSIMCFG1\n"  # a real file is proprietary; this one is JSON behind a tag
 
 
-def hostile_device_info(references: int = 94) -> str:
-    """A DeviceInfo whose deviceName expands to ``references`` x 950,000 characters.
+def hostile_device_info(references: int = 94, size: int = 950_000) -> str:
+    """A DeviceInfo whose deviceName expands to ``references`` x ``size`` characters.
 
-    What a hostile or compromised device could answer: two internal entities, 0.95 MB on the
-    wire (under the client's 1 MiB cap), expanding to about 89,000,000 characters: an
-    amplification of 94, under expat's own limit of 100, so a plain parser expands it.
+    What a hostile or compromised device could answer: two internal entities; by default 0.95 MB
+    on the wire expanding to about 89,000,000 characters, an amplification of 94, under expat's
+    own limit of 100, so a plain parser expands it.
     """
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         "<!DOCTYPE DeviceInfo [\n"
-        f'<!ENTITY a "{"A" * 950_000}">\n'
+        f'<!ENTITY a "{"A" * size}">\n'
         f'<!ENTITY b "{"&a;" * references}">\n'
         "]>\n"
         "<DeviceInfo><deviceName>&b;</deviceName><model>DS-2CD2143G2-I</model>"
@@ -355,7 +356,7 @@ class SimulatedCamera:
             request.transport.abort()
             return response
         if fault.entity_expansion:
-            return self._xml(hostile_device_info(fault.entity_expansion))
+            return self._xml(hostile_device_info(fault.entity_expansion, fault.entity_size))
         if fault.slow_body:
             response = web.StreamResponse(headers={"Content-Type": XML})
             await response.prepare(request)

@@ -585,14 +585,22 @@ async def test_simulator_rejects_bad_activation_bodies(
 async def test_entity_expansion_is_refused_fast_and_small(
     session: aiohttp.ClientSession, camera: SimulatedCamera
 ) -> None:
-    """A 0.95 MB deviceInfo whose name would expand to 89,300,000 characters (under expat's own
-    amplification cap) is refused unexpanded."""
+    """A deviceInfo whose name would expand to 18,800,000 characters is refused unexpanded."""
     camera.faults[GET_INFO[1]] = Fault(entity_expansion=94)
     loop = asyncio.get_running_loop()
     start = loop.time()
     with pytest.raises(IsapiInvalidResponseError, match="DTD"):
         await client(session, camera).device_info()
     assert loop.time() - start < 0.5  # the whole exchange; the expansion alone took 16-31 s
+
+
+async def test_the_issue_s_hostile_answer_is_refused_before_parsing(
+    session: aiohttp.ClientSession, camera: SimulatedCamera
+) -> None:
+    """The 0.95 MB document of the issue is over the 256 KiB answer cap: never parsed at all."""
+    camera.faults[GET_INFO[1]] = Fault(entity_expansion=94, entity_size=950_000)
+    with pytest.raises(IsapiInvalidResponseError, match=r"too large|larger than"):
+        await client(session, camera).device_info()
 
 
 @pytest.mark.parametrize(

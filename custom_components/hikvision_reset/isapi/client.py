@@ -39,7 +39,7 @@ from .xml import (
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT: Final = 10.0
-MAX_BODY_BYTES: Final = 1 << 20
+MAX_BODY_BYTES: Final = 256 << 10  # XML answers; configuration files stream separately
 
 DEVICE_INFO_PATH: Final = "/ISAPI/System/deviceInfo"
 FACTORY_RESET_PATH: Final = "/ISAPI/System/factoryReset"

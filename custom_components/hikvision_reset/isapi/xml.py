@@ -19,7 +19,7 @@ from xml.parsers import expat
 from .errors import IsapiInvalidResponseError
 from .models import DeviceInfo, ResponseStatus, UserCheck
 
-MAX_ELEMENTS: Final = 4096
+MAX_ELEMENTS: Final = 512  # deviceInfo has about 20, a ProbeMatch about 35
 MAX_DEPTH: Final = 32
 MAX_TEXT: Final = 16 * 1024
 # Names, models, versions, serial numbers: Hikvision's own limits are 32-64 characters.
