@@ -86,29 +86,28 @@ def entry_mac(hass: HomeAssistant, entry_id: str, unique_id: str | None) -> str 
     return next((v for kind, v in device.connections if kind == dr.CONNECTION_NETWORK_MAC), None)
 
 
-async def async_find(mac: str | None, serial: str | None) -> SadpDevice | None:
-    """The camera with ``mac`` (or, lacking it, ``serial``) on the network, active or not."""
-    if mac is None and serial is None:
-        return None
-    try:
-        found = await sadp_client().discover(SEARCH_SECONDS)
-    except OSError as err:  # no route for multicast, no interface…
-        LOGGER.warning("Searching the network (SADP) failed: %s", err)
-        return None
-    wanted = mac.lower() if mac else None
-    for device in found:
-        if (wanted and device.mac == wanted) or (serial and device.serial_number == serial):
-            return device
-    return None
-
-
 async def async_search() -> list[SadpDevice]:
     """Every Hikvision device that answers SADP (empty when the network cannot be searched)."""
     try:
         return await sadp_client().discover(SEARCH_SECONDS)
-    except OSError as err:
+    except OSError as err:  # no route for multicast, no interface…
         LOGGER.warning("Searching the network (SADP) failed: %s", err)
         return []
+
+
+async def async_find(mac: str | None, serial: str | None) -> SadpDevice | None:
+    """The camera with ``mac`` (or, lacking it, ``serial``) on the network, active or not."""
+    if mac is None and serial is None:
+        return None
+    wanted = mac.lower() if mac else None
+    return next(
+        (
+            device
+            for device in await async_search()
+            if (wanted and device.mac == wanted) or (serial and device.serial_number == serial)
+        ),
+        None,
+    )
 
 
 def device_data(base: dict[str, Any], device: SadpDevice, password: str) -> dict[str, Any]:
