@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 import random
 import socket
 
+from homeassistant.core import HomeAssistant
 import pytest
 
+from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.isapi import IsapiInvalidResponseError, sadp
 from custom_components.hikvision_reset.isapi.sadp import (
     KeyMode,
@@ -288,3 +290,34 @@ async def test_a_send_off_loopback_is_refused_and_recorded(
     assert sent_outside == [("239.255.255.250", 37020), ("255.255.255.255", 37020)]
     sent_outside.clear()  # seen; the test itself must not fail at teardown
     await asyncio.sleep(0)
+
+
+async def test_a_taken_listening_port_is_no_error(
+    responder: SadpResponder, camera: SimulatedCamera
+) -> None:
+    """Another SADP tool holds 37020: discovery still works through the probe's own socket."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    holder.bind(("127.0.0.1", 0))  # no SO_REUSEADDR: a second bind to it fails
+    responder.cameras.append(camera)
+    client = client_for(responder, listen=holder.getsockname(), multicast_group="239.255.255.250")
+    try:
+        assert [d.mac for d in await client.discover(0.3)] == [camera.mac]
+    finally:
+        holder.close()
+
+
+async def test_discovery_that_cannot_open_a_socket_finds_nothing_quietly(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No interface to send from (an OSError): Home Assistant's search lists nothing, logs why."""
+    monkeypatch.setenv(recovery.ENV_LISTEN, "off")
+    monkeypatch.setenv(recovery.ENV_TARGETS, "127.0.0.1:9")
+
+    async def broken(*_args: object) -> None:
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(SadpClient, "_open", broken)
+    assert await recovery.async_search() == []
+    assert await recovery.async_find("c0:56:e3:00:00:01", None) is None
+    assert await recovery.async_find(None, None) is None
+    assert "Searching the network (SADP) failed: Network is unreachable" in caplog.text
