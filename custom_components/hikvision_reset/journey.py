@@ -94,6 +94,7 @@ class CameraJourney(ConfigFlow):
     _activated_by: str | None = None  # "isapi" (its web port answered) or "sadp"
     _new_base: dict[str, Any]  # adding: the connection settings the entry will have
     _backup: Backup | None = None  # the settings the journey may put back
+    _recovered_fired = False
 
     def _adding(self) -> bool:
         """A new camera (the add flow's search), not an entry's reauth."""
@@ -249,6 +250,9 @@ class CameraJourney(ConfigFlow):
         data = {**self._base(), CONF_HOST: host, CONF_PORT: port}
         data[CONF_PASSWORD] = self._new_password
         self._back_info = await async_wait_back(self.hass, data)
+        if not self._adding():  # the settings saved before the last restore, to offer back
+            saved = await async_list(self.hass, str(self._get_reauth_entry().unique_id))
+            self._backup = saved[0] if saved else None
         return data
 
     async def async_step_wait_back(
@@ -285,13 +289,13 @@ class CameraJourney(ConfigFlow):
             return self.async_create_entry(
                 title=info.display_name, data={**self._back_data, CONF_MODEL: info.model}
             )
+        # No await before the answer below: the frontend's refresh and Home Assistant's own step
+        # after the progress task may both arrive here, and must not interleave.
         entry = self._get_reauth_entry()
         if info.serial_number != entry.unique_id:
             return self.async_abort(reason="wrong_device")
-        backups = await async_list(self.hass, str(entry.unique_id))
-        if not backups:
+        if self._backup is None:
             return await self.async_step_finish()
-        self._backup = backups[0]
         return await self.async_step_put_back()
 
     async def async_step_put_back(
@@ -356,6 +360,9 @@ class CameraJourney(ConfigFlow):
         )
 
     def _fire_recovered(self) -> None:
+        if self._recovered_fired:  # once per journey, whatever calls the last step twice
+            return
+        self._recovered_fired = True
         entry = self._get_reauth_entry()
         device = dr.async_get(self.hass).async_get_device_by_identifier(
             (DOMAIN, str(entry.unique_id)), entry.entry_id
