@@ -365,6 +365,18 @@ async def test_search_finds_nothing_then_manual(
     assert result["step_id"] == "manual"
 
 
+async def pick_and_activate(hass: HomeAssistant, mac: str) -> dict[str, Any]:
+    """Search the network, pick the inactive camera ``mac``, give it a new admin password."""
+    result = await search(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"camera": mac})
+    assert result["step_id"] == "activate"
+    return dict(
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"new_password": "N3w-Passw0rd"}
+        )
+    )
+
+
 async def _until_done(hass: HomeAssistant, flow_id: str) -> dict[str, Any]:
     for _ in range(200):
         result = await hass.config_entries.flow.async_configure(flow_id)
@@ -404,13 +416,7 @@ async def test_new_inactive_camera_out_of_reach_is_placed_and_added(
     port = fresh.port
     await fresh.hard_reset("127.0.0.1")
     sadp_responder.cameras.append(fresh)
-    result = await search(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"camera": "44:47:cc:00:00:0d"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"new_password": "N3w-Passw0rd"}
-    )
+    result = await pick_and_activate(hass, "44:47:cc:00:00:0d")
     assert sadp_responder.requests["activate"] == 1
     assert result["step_id"] == "move"
     host_key = next(k for k in result["data_schema"].schema if k == CONF_HOST)
@@ -443,14 +449,7 @@ async def test_new_camera_that_does_not_answer_after_the_move_is_searched_for_ag
     fresh = await make_camera(mac="44:47:cc:00:00:0e")
     await fresh.hard_reset("127.0.0.1")
     sadp_responder.cameras.append(fresh)
-    result = await search(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"camera": "44:47:cc:00:00:0e"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"new_password": "N3w-Passw0rd"}
-    )
-    sadp_responder.silent = False
+    result = await pick_and_activate(hass, "44:47:cc:00:00:0e")
 
     async def move_but_stay_silent(host: str, port: int) -> None:
         fresh.host, fresh.port = host, port  # it takes the address, but its cable is loose
