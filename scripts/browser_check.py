@@ -105,9 +105,7 @@ async def _repairs(
         await _shot(page, out, "repair-journey")
         await page.get_by_text("Nobody knows it: show me how to reset the camera").click()
         step = "the reset steps"
-        await page.get_by_text("usually next to the microSD-card slot", exact=False).first.wait_for(
-            timeout=15_000
-        )
+        await page.get_by_text("close to the slot", exact=False).first.wait_for(timeout=15_000)
         await page.wait_for_timeout(800)
         await _shot(page, out, "repair-issue")
         await hard_reset()  # the homeowner holds the button: inactive, web port gone
@@ -201,7 +199,7 @@ async def _dashboard(
     page: Page, session: dict[str, Any], out: Path, puts: Callable[[], int]
 ) -> list[str]:
     """The Cameras dashboard: Front door's Restore asks first; Cancel sends nothing, Restore does,
-    and the card shows the stages."""
+    and the card shows the stages and that the settings were not saved (it offers no download)."""
     await page.goto(f"{session['url']}/home-cameras/cameras")
     card = page.locator("hui-entities-card", has_text="Front door")
     step = "the Cameras dashboard"
@@ -229,6 +227,9 @@ async def _dashboard(
         await _shot(page, out, "dashboard-done")
         if "Restarting" not in seen or seen[-1] != "Back online":
             return [f"the card showed the stages {seen}, not Restarting then Back online"]
+        # Front door offers no configuration download: restored anyway, and the card says so.
+        if "Not offered by the camera" not in await page.evaluate(_CARD_TEXT, "Front door"):
+            return ["the card does not say that Front door's settings were not saved"]
     except PlaywrightTimeout:
         await _shot(page, out, "dashboard-stuck")
         return [f"the dashboard card check stopped at {step}"]

@@ -34,6 +34,8 @@ CAMERAS = (  # (name, model, port): the third one's password gets changed behind
     ("Front door", "DS-2CD2143G2-I", 18082),
     ("Backyard", "DS-2CD2386G2-ISU/SL", 18083),
 )
+# Front door's firmware offers no configuration download (404): its restores go without a backup.
+NO_DOWNLOAD = "Front door"
 CAMERA_PASSWORD = "Passw0rd!"
 CONTROL_PORT = 18080  # the demo's "hands": POST /hard-reset/<name> presses a camera's button
 # Where a hard reset leaves a simulated camera: its web port stops answering and SADP reports
@@ -212,30 +214,40 @@ def log_problems(log_file: Path) -> list[str]:
     return problems
 
 
+# Assist tells the truth: the action's response says whether the camera took the restore.
+VOICE_ANSWER = (
+    "{% set r = restore.results[0] %}{% if r.result == 'error' %}The garage camera was not "
+    "restored: {{ r.message }}.{% else %}Restoring the garage camera. It will be back in two "
+    "minutes.{% endif %}"
+)
+
+
+def voice_automation(device_id: str) -> dict[str, Any]:
+    """The README's voice example for the Garage camera (``device_id``)."""
+    return {
+        "alias": "Reset the garage camera by voice",
+        "triggers": [
+            {
+                "trigger": "conversation",
+                "command": ["reset the garage camera", "restore defaults on the garage camera"],
+            }
+        ],
+        "actions": [
+            {
+                "action": "hikvision_reset.restore_defaults",
+                "data": {"device_id": device_id},
+                "response_variable": "restore",
+            },
+            {"set_conversation_response": VOICE_ANSWER},
+        ],
+    }
+
+
 def voice_automations(device_ids: dict[str, str]) -> str:
     """The README's automations, with the demo's device ids."""
     return json.dumps(
         [
-            {
-                "id": "voice_reset_garage",
-                "alias": "Reset the garage camera by voice",
-                "triggers": [
-                    {
-                        "trigger": "conversation",
-                        "command": [
-                            "reset the garage camera",
-                            "restore defaults on the garage camera",
-                        ],
-                    }
-                ],
-                "actions": [
-                    {
-                        "action": "hikvision_reset.restore_defaults",
-                        "data": {"device_id": device_ids["Garage"]},
-                    },
-                    {"set_conversation_response": "Restoring the garage camera."},
-                ],
-            },
+            {"id": "voice_reset_garage", **voice_automation(device_ids["Garage"])},
             {
                 "id": "notify_reset_steps",
                 "alias": "Tell me how to reset a camera that refuses the password",
@@ -272,6 +284,12 @@ def camera_card(slug: str, name: str) -> dict[str, Any]:
                 "name": "Stage",
             },
             {
+                "type": "attribute",
+                "entity": f"sensor.{slug}_last_restore",
+                "attribute": "settings_backup",
+                "name": "Settings",
+            },
+            {
                 "type": "button",
                 "name": "Restore defaults",
                 "icon": "mdi:restore",
@@ -284,9 +302,9 @@ def camera_card(slug: str, name: str) -> dict[str, Any]:
                         "title": f"Restore {name}?",
                         "text": (
                             f"{name} goes back to its default image, motion and recording "
-                            "settings (they are saved first, so they can be put back). Its "
-                            "network settings and users are kept. It restarts: 1 to 2 minutes "
-                            "without video."
+                            "settings (saved first when the camera offers them for download, "
+                            "so they can be put back). Its network settings and users are kept. "
+                            "It restarts: 1 to 2 minutes without video."
                         ),
                         "confirm_text": "Restore",
                         "dismiss_text": "Cancel",
@@ -338,6 +356,7 @@ def make_cameras(reboot_seconds: float) -> list[SimulatedCamera]:
             serial=f"2024DEMO{i:08d}",
             mac=f"c0:56:e3:de:00:{i + 1:02x}",
             reboot_seconds=reboot_seconds,
+            export="missing" if name == NO_DOWNLOAD else "file",
         )
         for i, (name, model, port) in enumerate(CAMERAS)
     ]

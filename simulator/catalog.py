@@ -44,7 +44,13 @@ CATALOG: Final = {
 
 
 def device_info_xml(
-    model: Model, *, name: str, serial: str, mac: str, namespace: str | None = None
+    model: Model,
+    *,
+    name: str,
+    serial: str,
+    mac: str,
+    namespace: str | None = None,
+    firmware: str | None = None,
 ) -> str:
     """The ``/ISAPI/System/deviceInfo`` document for ``model``."""
     ns = NAMESPACES[namespace or model.namespace]
@@ -55,7 +61,7 @@ def device_info_xml(
         "model": model.model,
         "serialNumber": f"{model.model.replace('/', '')}{serial}",
         "macAddress": mac,
-        "firmwareVersion": model.firmware,
+        "firmwareVersion": firmware or model.firmware,
         "firmwareReleasedDate": model.build,
         "deviceType": model.device_type,
         "hardwareVersion": "0x0",

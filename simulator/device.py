@@ -78,6 +78,21 @@ def user_check(*, status: int, locked: bool, unlock: int, attempts: int) -> str:
     )
 
 
+# How cameras refuse ``GET /ISAPI/System/configurationData``: HTTP status, then the ResponseStatus
+# statusCode and subStatusCode (None: an empty body). Which one a given firmware sends is not in
+# any public capture; these are the shapes public material shows for refusals in general.
+EXPORT_REFUSALS: Final[dict[str, tuple[int, int | None, str]]] = {
+    "missing": (404, None, ""),  # the path does not exist
+    "method_not_allowed": (405, None, ""),
+    "not_implemented": (501, None, ""),
+    "not_supported": (403, 4, "notSupport"),
+    "invalid_operation": (403, 4, "invalidOperation"),
+    # Export password firmware: a plain request lacks the secretkey parameter.
+    "needs_key": (400, 6, "badParameters"),
+    "server_error": (500, None, ""),
+    "busy": (503, 2, "deviceBusy"),
+}
+EXPORT_MODES: Final = frozenset({"file", "slow", "cut_off", "html", "empty", *EXPORT_REFUSALS})
 DEFAULT_SETTINGS: Final = {"osd_name": "Camera", "motion_detection": "off", "brightness": "50"}
 CONFIG_MAGIC: Final = b"HIKSIMCFG1\n"  # a real file is proprietary; this one is JSON behind a tag
 
@@ -118,6 +133,7 @@ class SimulatedCamera:
     )
     algorithm: str = "MD5"
     namespace: str | None = None
+    firmware: str | None = None  # None: the model's (an upgrade sets another)
     max_attempts: int = 7
     lock_seconds: float = 1800.0
     reboot_seconds: float = 2.0
@@ -139,7 +155,8 @@ class SimulatedCamera:
     # What a restore loses and a configuration file brings back (with the admin password, as
     # real configuration files carry the users).
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
-    export_needs_key: bool = False  # newer firmware: export only with a secretkey
+    # How ``GET /ISAPI/System/configurationData`` answers: one of :data:`EXPORT_MODES`.
+    export: str = "file"
     # Where a full restore leaves it (None: inactive at the same address, as before).
     full_restore_address: str | None = None
     imports: int = 0
@@ -157,6 +174,7 @@ class SimulatedCamera:
     def __post_init__(self) -> None:
         """Check the model and prepare the server."""
         self.spec = CATALOG[self.model]
+        assert self.export in EXPORT_MODES, self.export
         self.digest = DigestServer("IP Camera", self.algorithm, self.nonce_lifetime)
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -434,6 +452,7 @@ class SimulatedCamera:
                 serial=self.serial,
                 mac=self.mac,
                 namespace=self.namespace,
+                firmware=self.firmware,
             )
         )
 
@@ -456,12 +475,46 @@ class SimulatedCamera:
             self._spawn_reboot()
         return self._xml(response_status(1, "ok", request.path_qs))
 
-    async def _export(self, request: web.Request) -> web.Response:
-        if self.export_needs_key and "secretkey" not in request.query:
-            return self._xml(response_status(4, "badParameters", request.path), status=400)
+    def configuration_file(self) -> bytes:
+        """The file an export gives (and an import takes back)."""
         document = {"settings": self.settings, "admin_password": self.password}
-        body = CONFIG_MAGIC + json.dumps(document).encode() + b"\0" * 4096
-        return web.Response(body=body, content_type="application/octet-stream")
+        return CONFIG_MAGIC + json.dumps(document).encode() + b"\0" * 4096
+
+    async def _export(self, request: web.Request) -> web.StreamResponse:
+        mode = self.export
+        if mode == "file" or (mode == "needs_key" and "secretkey" in request.query):
+            return web.Response(
+                body=self.configuration_file(), content_type="application/octet-stream"
+            )
+        if mode in EXPORT_REFUSALS:
+            http_status, code, sub = EXPORT_REFUSALS[mode]
+            if code is None:
+                return web.Response(status=http_status)
+            return self._xml(response_status(code, sub, request.path), status=http_status)
+        if mode == "slow":  # starts answering, then stalls (a busy camera, a bad link)
+            response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+            await response.prepare(request)
+            await response.write(CONFIG_MAGIC)
+            await asyncio.sleep(3600)
+            return response
+        if mode == "cut_off":  # announces the whole file, sends part of it, closes
+            whole = self.configuration_file()
+            response = web.StreamResponse(
+                headers={
+                    "Content-Type": "application/octet-stream",
+                    "Content-Length": str(len(whole)),
+                }
+            )
+            await response.prepare(request)
+            await response.write(whole[: len(whole) // 3])
+            await asyncio.sleep(0.05)
+            assert request.transport is not None
+            request.transport.abort()
+            return response
+        if mode == "html":  # a web page where a file should be (old web servers)
+            return web.Response(text="<html><body>Not here</body></html>", content_type="text/html")
+        assert mode == "empty", mode
+        return web.Response(body=b"", content_type="application/octet-stream")
 
     async def _import(self, request: web.Request) -> web.Response:
         body = await request.read()

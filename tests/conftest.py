@@ -223,11 +223,13 @@ def fill(template: str, placeholders: Mapping[str, Any] | None) -> str:
     return _PLACEHOLDER.sub(lambda m: str((placeholders or {})[m.group(1)]), template)
 
 
-async def strings(hass: HomeAssistant, domain: str = DOMAIN) -> dict[str, str]:
-    """Every translated string of ``domain`` as Home Assistant's loader serves it (English)."""
+async def strings(
+    hass: HomeAssistant, domain: str = DOMAIN, language: str = "en"
+) -> dict[str, str]:
+    """Every translated string of ``domain`` as Home Assistant's loader serves it."""
     out: dict[str, str] = {}
     for category in ("config", "exceptions", "issues", "entity", "services", "selector"):
-        out |= await async_get_translations(hass, "en", category, [domain])
+        out |= await async_get_translations(hass, language, category, [domain])
     return out
 
 
@@ -256,9 +258,9 @@ class Shown:
     options: dict[str, str] = field(default_factory=dict)
 
 
-async def shown(hass: HomeAssistant, result: Mapping[str, Any]) -> Shown:
-    """Render a config-flow result (form, menu or abort) through the English translations."""
-    texts = await strings(hass)
+async def shown(hass: HomeAssistant, result: Mapping[str, Any], language: str = "en") -> Shown:
+    """Render a config-flow result (form, menu or abort) through the translations."""
+    texts = await strings(hass, language=language)
     base = f"component.{DOMAIN}.config"
     placeholders = result.get("description_placeholders") or {}
     if result["type"] == "abort":

@@ -10,7 +10,7 @@ from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRE
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -72,37 +72,6 @@ async def test_a_restore_saves_the_settings_first(
         }
     ]
     assert PASSWORD not in str(diagnostics)
-
-
-async def test_no_backup_no_restore_unless_asked(
-    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
-) -> None:
-    """Firmware that exports only with an export password: the restore is not sent."""
-    events = async_capture_events(hass, EVENT_RESTORE)
-    camera.export_needs_key = True
-    with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: RESTORE}, blocking=True
-        )
-    text = await exception_text(hass, err.value)
-    assert text.startswith("Garage's settings could not be saved first (")
-    assert text.endswith(
-        "so nothing was restored. To restore without saving them, run the action with backup: false"
-    )
-    assert camera.requests[PUT_RESET] == 0
-    assert files(hass, camera) == []
-    response = await hass.services.async_call(
-        DOMAIN,
-        "restore_defaults",
-        {"device_id": device_id(hass, loaded_entry), "backup": False},
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    assert response["results"][0]["result"] == "accepted"  # type: ignore[index]
-    assert "backup" not in response["results"][0]  # type: ignore[index]
-    assert camera.requests[PUT_RESET] == 1
-    await wait_stage(hass, events, "online")
 
 
 async def test_the_newest_five_are_kept(

@@ -13,8 +13,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.hikvision_reset import const, reset_guide
-from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, SCAN_INTERVAL
-from custom_components.hikvision_reset.reset_guide import ResetGuide
+from custom_components.hikvision_reset.const import (
+    CONF_MODEL,
+    DOMAIN,
+    EVENT_AUTH_FAILED,
+    SCAN_INTERVAL,
+)
 from simulator import Fault, SimulatedCamera
 
 from .conftest import (
@@ -119,7 +123,7 @@ async def test_wrong_password_at_setup_one_failed_login_one_repair(
         "reset_steps": "Nobody knows it: show me how to reset the camera",
     }
     assert [e.data["reason"] for e in events] == ["invalid_auth"]
-    assert events[0].data["reset_guide"] == "unknown"  # no sourced entry for this model
+    assert events[0].data["reset_guide"] == "button"  # a sourced entry: the button's place
     assert events[0].data["attempts_left"] == 6
     # Time passes: nothing retries the refused password.
     await clock.advance(timedelta(minutes=10), times=5)
@@ -217,45 +221,59 @@ async def test_locked_account_at_setup(
     await hass.async_block_till_done()
 
 
-@pytest.mark.parametrize(
-    ("table", "step_id", "says", "guide"),
-    [
-        ((), "reset_unknown", "Most Hikvision cameras have a small reset button", "unknown"),
-        (
-            (("DS-2CD2386G2", ResetGuide("button", "https://example.invalid/manual#reset")),),
-            "reset_button",
-            "on the DS-2CD2386G2-ISU/SL it is next to the microSD-card slot",
-            "button",
-        ),
-        (
-            (("DS-2CD2386G2", ResetGuide("sadp", "https://example.invalid/no-button")),),
-            "reset_sadp",
-            "The DS-2CD2386G2-ISU/SL has no reset button",
-            "sadp",
-        ),
-    ],
-)
-async def test_reset_steps_follow_the_sourced_table(
-    hass: HomeAssistant,
-    make_camera: CameraFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    table: tuple[tuple[str, ResetGuide], ...],
-    step_id: str,
-    says: str,
-    guide: str,
+# One model per table entry, and what the person must read: the step, the place of the button,
+# how long to hold it (English, then German).
+HOLD = "15\u201320 seconds"
+GUIDES = {
+    "DS-2CD2086G2-I": ("reset_button", "close to the slot", HOLD, "nahe am Steckplatz"),
+    "DS-2CD2143G2-I": ("reset_button", "on a dome, unscrew the cover", HOLD, "Dome"),
+    "DS-2CD2343G2-I": ("reset_turret", "unscrew the clear front cover", HOLD, "Turret"),
+    "DS-2CD2347G2-LU": ("reset_turret", "On some turrets", HOLD, "Turret"),
+    "DS-2CD2386G2-ISU/SL": ("reset_turret", "close to the slot", HOLD, "Turret"),
+    "DS-2CD2955FWD-IS": ("reset_fisheye", "Memory Card/Reset", "about 10 seconds", "10 Sekunden"),
+    "DS-2CD2626G2-IZS": ("reset_datasheet", "does not say where", HOLD, "Datenblatt"),
+    "DS-2CD5546G0-IZS": ("reset_datasheet", "datasheet", HOLD, "Datenblatt"),
+    "DS-2CD5546G0-IZHS (2.8-12mm)": ("reset_datasheet", "datasheet", HOLD, "Datenblatt"),
+    "DS-7608NXI-I2/8P/S": ("reset_sadp", "GUID file", "24\u201348 hours", "GUID-Datei"),
+    "DS-2CD2T87G2P-LSU/SL": ("reset_unknown", "LSU/SL's manual shows where", HOLD, "Handbuch"),
+}
+
+
+def test_every_table_entry_is_shown() -> None:
+    """Each entry of the sourced table has a model above, and each step is reachable."""
+    for pattern, _guide in reset_guide.TABLE:
+        assert any(reset_guide.matches(pattern, model) for model in GUIDES), pattern
+    assert {step for step, *_ in GUIDES.values()} == reset_guide.STEPS
+
+
+@pytest.mark.parametrize("model", GUIDES)
+async def test_each_model_shows_its_own_reset_steps(
+    hass: HomeAssistant, camera: SimulatedCamera, model: str
 ) -> None:
-    monkeypatch.setattr(reset_guide, "TABLE", table)
+    step_id, place, hold, german = GUIDES[model]
     events = async_capture_events(hass, EVENT_AUTH_FAILED)
-    camera = await make_camera(model="DS-2CD2386G2-ISU/SL")
-    await setup_entry(hass, entry_for(camera, password="forgotten"))
+    entry = entry_for(camera, password="forgotten")
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_MODEL: model})
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
     flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
     result = await hass.config_entries.flow.async_configure(
         flow["flow_id"], {"next_step_id": "reset_steps"}
     )
-    step = await shown(hass, result)
-    assert step.step == step_id
-    assert says in step.description
-    assert events[0].data["reset_guide"] == guide
+    assert result["step_id"] == step_id
+    english = await shown(hass, result)
+    assert model in english.description
+    assert place in english.description
+    assert hold in english.description
+    assert "{" not in english.title + english.description
+    deutsch = await shown(hass, result, "de")
+    assert model in deutsch.description
+    assert german in deutsch.description
+    assert "{" not in deutsch.title + deutsch.description
+    guide = reset_guide.guide_for(model)
+    assert events[0].data["reset_guide"] == guide.kind
+    assert all(source.startswith("https://") for source in guide.sources)
 
 
 async def test_unload_and_remove(

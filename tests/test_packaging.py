@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from custom_components.hikvision_reset import const, helpers
+from custom_components.hikvision_reset.backups import SettingsBackup
 from custom_components.hikvision_reset.button import BUTTONS
 from custom_components.hikvision_reset.isapi import (
     IsapiError,
@@ -119,8 +120,11 @@ def test_exception_translations_match_the_code() -> None:
         const.REASON_NOT_ACTIVATED,
         const.REASON_RESTORED_FULL,
     }
+    literal |= set(re.findall(r'\bkey = "(\w+)"', source("services.py")))
     literal -= set(EN["selector"])  # selectors' translation keys are not exceptions
-    used = literal | {key for _, key in helpers._KEYS} | {"device_error"} | reasons
+    # The sentence of a restore that saved no settings (restore.py: f"backup_{outcome}").
+    told = {f"backup_{s}" for s in SettingsBackup if s is not SettingsBackup.SAVED}
+    used = literal | told | {key for _, key in helpers._KEYS} | {"device_error"} | reasons
     assert set(EN["exceptions"]) == used
 
 
@@ -336,3 +340,17 @@ def test_the_readme_card_is_the_demo_card() -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("### A dashboard card that asks first", 1)[1].split("```yaml\n", 1)[1]
     assert yaml.safe_load(block.split("```", 1)[0]) == camera_card("garage", "Garage")
+
+
+def test_the_readme_voice_example_is_the_tested_one() -> None:
+    """The documented voice automation is the one the tests speak to and the demo installs."""
+    import sys  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from demo import voice_automation  # noqa: PLC0415
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("### Voice (Assist)", 1)[1].split("```yaml\n", 1)[1]
+    [documented] = yaml.safe_load(block.split("```", 1)[0])
+    documented["actions"][0]["data"]["device_id"] = "garage"
+    assert documented == voice_automation("garage")

@@ -158,9 +158,9 @@ async def test_forgotten_password_to_reset_to_reactivation(
     journey = await Journey.open(hass, client, entry)
     await journey.send({"next_step_id": "reset_steps"})
     seen = await journey.seen()
-    assert seen.title == "Reset Garage"
-    assert "usually next to the microSD-card slot" in seen.description
-    assert "The DS-2CD2143G2-I's manual shows where." in seen.description
+    assert seen.title == "Reset Garage with its button"  # the DS-2CD2143G2-I's own steps
+    assert "Open the DS-2CD2143G2-I to reach its memory-card slot" in seen.description
+    assert "Keep holding for 15\u201320 seconds" in seen.description
     assert "comes back *inactive* at **192.168.1.64**" in seen.description
     await journey.send({})
     assert (await journey.seen()).title == "Find Garage"
@@ -565,7 +565,7 @@ async def test_the_hard_reset_stays_one_click_away(
     journey = await Journey.open(hass, client, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({"next_step_id": "reset_hard"})
-    assert (await journey.seen()).step == "reset_unknown"
+    assert (await journey.seen()).step == "reset_button"
 
 
 async def test_an_address_another_device_answers_at_is_refused(

@@ -48,10 +48,14 @@ async def test_lock_survives_a_restart(hass: HomeAssistant, hass_storage: dict[s
 
 
 def test_every_reset_guide_entry_cites_a_public_source() -> None:
-    for prefix, guide in TABLE:
-        assert guide.source.startswith("https://"), prefix
-    assert guide_for("DS-2CD2143G2-I") == guide_for(None) == ResetGuide("unknown")
-    table = (("DS-2CD2T87G2P", ResetGuide("sadp", "https://example.invalid/p")),)
+    for pattern, guide in TABLE:
+        assert guide.sources, pattern
+        assert all(source.startswith("https://") for source in guide.sources), pattern
+    assert guide_for(None) == guide_for("DS-2CD2086G2-IU") == ResetGuide("reset_unknown", "unknown")
+    # Case, spaces and a lens suffix do not matter; a series pattern takes the whole series.
+    assert guide_for(" ds-2cd2086g2-i (2.8mm)").step == "reset_button"
+    assert guide_for("DS-2CD2955FWD-IS").step == "reset_fisheye"
+    table = (("DS-2CD2T87G2P*", ResetGuide("reset_sadp", "sadp", ("https://example.invalid/p",))),)
     assert guide_for(" ds-2cd2t87g2p-lsu/sl", table).kind == "sadp"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+import sys
 from typing import Any
 
 from homeassistant.components import conversation
@@ -24,24 +26,11 @@ async def setup_automations(hass: HomeAssistant, automations: list[dict[str, Any
 
 
 def voice_automation(device: str) -> dict[str, Any]:
-    """The README's voice example."""
-    return {
-        "alias": "Reset the garage camera by voice",
-        "triggers": [
-            {
-                "trigger": "conversation",
-                "command": ["reset the garage camera", "restore defaults on the garage camera"],
-            }
-        ],
-        "actions": [
-            {"action": "hikvision_reset.restore_defaults", "data": {"device_id": device}},
-            {
-                "set_conversation_response": (
-                    "Restoring the garage camera. It will be back in two minutes."
-                )
-            },
-        ],
-    }
+    """The README's voice example (the demo's, which the README must equal)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from demo import voice_automation as readme_example  # noqa: PLC0415
+
+    return readme_example(device)
 
 
 NOTIFY_AUTOMATION: dict[str, Any] = {

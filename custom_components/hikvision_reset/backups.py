@@ -1,7 +1,11 @@
-"""Configuration backups: saved before every restore, put back on request.
+"""Configuration backups: saved before a restore when the camera offers them, put back on request.
 
-They are taken before every restore started from Home Assistant (button, action, voice) and put
-back by the ``restore_configuration`` action.
+A backup is an extra, never a precondition of the restore: a camera that does not offer its
+settings for download (404/405/501, ``notSupport``/``invalidOperation``, an export password we
+cannot give, no file at all) is restored without one, and told so; only a failure of a download
+the camera does offer (stalled or cut off, a 5xx, over the cap, Home Assistant's disk) stops the
+restore. What a camera offers is learned from its first answer and kept with the entry (per
+firmware version), so a camera that offers nothing costs no request per press.
 
 Files: ``<config>/hikvision_reset/backups/<serial>/<UTC time>.bin``, the camera's own
 configuration file as ``GET /ISAPI/System/configurationData`` gives it, streamed to disk (never
@@ -10,33 +14,90 @@ camera's users, so putting one back also puts back the admin password of that ti
 Home Assistant used when it took the backup is kept with the entry (``backup_passwords``, like
 the entry's own password) so that Home Assistant can log in afterwards.
 
-Newer firmware may export only with an export password (a ``secretkey``; one public source, not
-implemented here): such a camera's backup fails with a clear message, and a restore then needs
-``backup: false``.
+Newer firmware may export only with an export password (``?secretkey=``, encrypted with a key
+that the two public sources disagree on): not implemented, so such a camera counts as not
+offering its settings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 import re
 import shutil
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from homeassistant.core import HomeAssistant
 
 from .const import DOMAIN
-from .isapi import IsapiClient, IsapiError
+from .isapi import (
+    IsapiClient,
+    IsapiError,
+    IsapiInvalidResponseError,
+    IsapiNotSupportedError,
+    IsapiResponseStatusError,
+    IsapiTooLargeError,
+)
 
 KEEP: Final = 5
+MAX_BYTES: Final = 32 << 20  # a camera's file is tens to hundreds of KB; refuse anything absurd
 SUFFIX: Final = ".bin"
 CONF_BACKUP_PASSWORDS: Final = "backup_passwords"
+# What the camera offers, as learned: {"offered": bool, "reason": str | None, "firmware": str}.
+CONF_SETTINGS_DOWNLOAD: Final = "settings_download"
 _STAMP: Final = "%Y%m%dT%H%M%SZ"
+# A refusal naming these asks for a parameter a plain download lacks: the export password.
+_KEY_WORDS: Final = ("secret", "key", "password", "badparameter", "missingparameter")
+
+
+class SettingsBackup(StrEnum):
+    """What became of the camera's settings before a restore."""
+
+    SAVED = "saved"
+    NOT_OFFERED = "not_offered"  # the camera gives no configuration file
+    EXPORT_PASSWORD = "export_password"  # only with an export password (not supported)
+    SKIPPED = "skipped"  # the action was run with backup: false
 
 
 class BackupFailedError(IsapiError):
-    """The camera's settings could not be saved, so nothing destructive was sent."""
+    """The camera offers its settings, but this download failed: nothing destructive was sent."""
+
+
+class BackupDiskError(BackupFailedError):
+    """Home Assistant could not write the file."""
+
+
+class BackupTooLargeError(BackupFailedError):
+    """The file is larger than Home Assistant keeps."""
+
+
+def not_offered(err: IsapiError) -> SettingsBackup | None:
+    """Why the camera gives no settings file, when its answer says so; None for a failure."""
+    if isinstance(err, IsapiResponseStatusError) and any(
+        word in err.sub_status.lower() for word in _KEY_WORDS
+    ):
+        return SettingsBackup.EXPORT_PASSWORD
+    if isinstance(err, IsapiNotSupportedError):  # 403/404/405/501, notSupport, invalidOperation
+        return SettingsBackup.NOT_OFFERED
+    if isinstance(err, IsapiInvalidResponseError) and not isinstance(err, IsapiTooLargeError):
+        return SettingsBackup.NOT_OFFERED  # an empty answer, a web page, a bare ResponseStatus
+    return None
+
+
+def known_absent(data: Any, firmware: str | None) -> SettingsBackup | None:
+    """What the entry learned: the camera, on this firmware, offers no settings file."""
+    learned = data.get(CONF_SETTINGS_DOWNLOAD) or {}
+    if learned.get("offered") is False and learned.get("firmware") == firmware:
+        return SettingsBackup(learned.get("reason") or SettingsBackup.NOT_OFFERED)
+    return None
+
+
+def learned(offered: SettingsBackup, firmware: str | None) -> dict[str, Any]:
+    """The entry's record of what the camera offers."""
+    saved = offered is SettingsBackup.SAVED
+    return {"offered": saved, "reason": None if saved else str(offered), "firmware": firmware}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +157,7 @@ async def async_take(hass: HomeAssistant, client: IsapiClient, serial: str) -> B
 
     size: int | None = None
     try:
-        size = await client.download_configuration(write)
+        size = await client.download_configuration(write, limit=MAX_BYTES)
     finally:
         if size is None:  # failed or cancelled: no half file is left behind
             await hass.async_add_executor_job(_discard, handle, partial)

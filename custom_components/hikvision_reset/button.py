@@ -17,7 +17,7 @@ from .data import HikvisionConfigEntry, HikvisionRuntimeData
 from .entity import HikvisionEntity
 from .helpers import async_require_admin, hikvision_exception_handler
 from .isapi import RestoreMode
-from .restore import Restorer
+from .restore import Restorer, Sent
 
 # One press at a time per button; a second press of a camera that is already restoring is
 # refused by the restore controller before anything is sent.
@@ -28,7 +28,7 @@ PARALLEL_UPDATES = 1
 class HikvisionButtonEntityDescription(ButtonEntityDescription):
     """A button and what pressing it does."""
 
-    press_fn: Callable[[Restorer], Awaitable[str]]
+    press_fn: Callable[[Restorer], Awaitable[Sent]]
 
 
 BUTTONS: tuple[HikvisionButtonEntityDescription, ...] = (
@@ -85,8 +85,8 @@ class HikvisionButtonEntity(HikvisionEntity, ButtonEntity):
         sentence triggers included) act for no user and are allowed.
         """
         await async_require_admin(self.hass, self._context, self.coordinator.config_entry.title)
-        stage = await self.entity_description.press_fn(self.restorer)
-        if stage == STAGE_UNCONFIRMED:
+        sent = await self.entity_description.press_fn(self.restorer)
+        if sent.stage == STAGE_UNCONFIRMED:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="result_unknown",

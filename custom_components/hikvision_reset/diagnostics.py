@@ -9,7 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .backups import CONF_BACKUP_PASSWORDS, async_list
+from .backups import CONF_BACKUP_PASSWORDS, CONF_SETTINGS_DOWNLOAD, async_list
 from .data import HikvisionConfigEntry
 from .lockout import async_get_memory
 
@@ -41,9 +41,17 @@ async def async_get_config_entry_diagnostics(
             "login_memory": memory.summary(),
             # Names, sizes and dates only: never the files' contents.
             "backups": [b.describe() for b in await async_list(hass, str(entry.unique_id))],
+            # What the camera offers for download, as learned from its answers.
+            "settings_download": entry.data.get(CONF_SETTINGS_DOWNLOAD),
             "last_restore": None
             if last is None
-            else {"mode": last.mode, "stage": last.stage, "error": last.error},
+            else {
+                "mode": last.mode,
+                "stage": last.stage,
+                "error": last.error,
+                "settings_backup": last.settings,
+                "backup": last.backup,
+            },
         },
         TO_REDACT,
     )

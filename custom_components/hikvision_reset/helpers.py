@@ -9,7 +9,7 @@ from typing import Any, Concatenate
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
-from .backups import BackupFailedError
+from .backups import BackupDiskError, BackupFailedError, BackupTooLargeError
 from .const import DOMAIN
 from .entity import HikvisionEntity
 from .isapi import (
@@ -28,6 +28,8 @@ from .restore import AlreadyRestoringError
 # Most specific first: the first class the error is an instance of names the translation.
 _KEYS: tuple[tuple[type[Exception], str], ...] = (
     (AlreadyRestoringError, "already_restoring"),
+    (BackupDiskError, "backup_disk"),
+    (BackupTooLargeError, "backup_too_large"),
     (BackupFailedError, "backup_failed"),
     (IsapiAccountLockedError, "account_locked"),
     (IsapiAuthenticationError, "invalid_auth"),

@@ -19,6 +19,16 @@ _MESSAGES = {
     "timeout": "did not finish rebooting in time after the {mode}",
     "recovered": "was activated with a new password and is back in Home Assistant",
 }
+# What became of the settings, said with the restore's first stage (English: the logbook has no
+# translations).
+_SETTINGS = {
+    "saved": "settings saved first",
+    "not_offered": "settings not saved: the camera does not offer them",
+    "export_password": "settings not saved: the camera gives them only with an export password",
+    "skipped": "settings not saved (backup: false)",
+}
+_FIRST_STAGES = ("accepted", "unconfirmed")
+SETTINGS = "settings_backup"
 
 
 @callback
@@ -32,9 +42,12 @@ def async_describe_events(
     def describe(event: Event) -> dict[str, Any]:
         data = event.data
         template = _MESSAGES.get(data[ATTR_STAGE], "{mode}: " + str(data[ATTR_STAGE]))
+        message = template.format(mode=data[ATTR_MODE])
+        if data[ATTR_STAGE] in _FIRST_STAGES and (note := _SETTINGS.get(data.get(SETTINGS, ""))):
+            message = f"{message} ({note})"
         return {
             LOGBOOK_ENTRY_NAME: data.get("name", "Hikvision camera"),
-            LOGBOOK_ENTRY_MESSAGE: template.format(mode=data[ATTR_MODE]),
+            LOGBOOK_ENTRY_MESSAGE: message,
         }
 
     async_describe_event(DOMAIN, EVENT_RESTORE, describe)

@@ -8,8 +8,7 @@ this flow (its first step, ``async_step_reauth``, is in ``config_flow``). Steps:
   and two ways out:
   - ``password``: the user knows the password; checked once per submit;
   - ``reset_steps``: first, when SADP says the camera can reset its own password, that route
-    (``reset_soft``); then the model's hard-reset steps (``reset_button`` / ``reset_sadp`` /
-    ``reset_unknown``), then
+    (``reset_soft``); then the model's reset steps (``reset_guide``), then
 - ``find_camera``: Home Assistant looks for the reset camera without logging in: by SADP (its MAC,
   any address, active or not), else ``/SDK/activateStatus`` at an address the user gives; an
   inactive camera goes on to the way home (``journey``).
@@ -138,14 +137,18 @@ class ReauthSteps(CameraJourney):
         """The model's hard-reset steps (a form: submitting means "I have reset it")."""
         if user_input is not None:
             return await self.async_step_find_camera()
-        kind = guide_for(self._get_reauth_entry().data.get(CONF_MODEL)).kind
+        guide = guide_for(self._get_reauth_entry().data.get(CONF_MODEL))
         return self.async_show_form(
-            step_id=f"reset_{kind}",
+            step_id=guide.step,
             data_schema=vol.Schema({}),
             description_placeholders=self._placeholders(),
         )
 
+    # The steps of reset_guide.STEPS: one text each, the same "I have reset it" submit.
     async_step_reset_button = async_step_reset_hard
+    async_step_reset_turret = async_step_reset_hard
+    async_step_reset_fisheye = async_step_reset_hard
+    async_step_reset_datasheet = async_step_reset_hard
     async_step_reset_sadp = async_step_reset_hard
     async_step_reset_unknown = async_step_reset_hard
 

@@ -23,11 +23,18 @@ from homeassistant.util import dt as dt_util
 from . import const
 from .backups import (
     CONF_BACKUP_PASSWORDS,
+    CONF_SETTINGS_DOWNLOAD,
     Backup,
+    BackupDiskError,
     BackupFailedError,
+    BackupTooLargeError,
+    SettingsBackup,
     async_list,
     async_read,
     async_take,
+    known_absent,
+    learned,
+    not_offered,
 )
 from .const import DOMAIN
 from .isapi import (
@@ -37,8 +44,12 @@ from .isapi import (
     IsapiError,
     IsapiNotActivatedError,
     IsapiResultUnknownError,
+    IsapiTooLargeError,
+    IsapiTransferError,
+    IsapiUnsupportedAuthError,
     RestoreMode,
 )
+from .sentences import async_sentence
 from .trouble import Trouble, async_report_trouble, trouble_for
 
 if TYPE_CHECKING:
@@ -78,6 +89,19 @@ class RestoreState:
     started: datetime
     stage: str
     error: str | None = None
+    settings: SettingsBackup | None = None  # restores only: what became of the settings
+    backup: str | None = None  # the file saved first
+    backup_error: str | None = None  # why there is none, as the person reads it
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What a restore or reboot sent: its first stage, and what became of the settings."""
+
+    stage: str
+    settings: SettingsBackup | None = None
+    backup: str | None = None
+    backup_error: str | None = None
 
 
 class Restorer:
@@ -94,7 +118,6 @@ class Restorer:
         self.last: RestoreState | None = None
         self.rebooting = False
         self.in_progress = False
-        self.last_backup: Backup | None = None
         self._went_down = False
         self._password_after: str | None = None
 
@@ -106,23 +129,24 @@ class Restorer:
         )
         return device.id if device else None
 
-    async def async_run(self, mode: RestoreMode | None, *, backup: bool = True) -> str:
+    async def async_run(self, mode: RestoreMode | None, *, backup: bool = True) -> Sent:
         """Send a restore (``mode``) or a reboot (None) once, then follow the reboot.
 
-        Before a restore the camera's settings are saved (``backups``); when that fails, nothing
-        is sent unless ``backup`` is False. Returns the first stage (``accepted`` or
-        ``unconfirmed``); raises :class:`AlreadyRestoringError` or the client's error.
+        Before a restore the camera's settings are saved when it offers them (``backup``
+        False: not even tried). Only a failed download of settings the camera does offer stops
+        the restore. Raises :class:`AlreadyRestoringError` or the client's error.
         """
 
         async def send() -> str:
-            if mode is not None and backup:
-                await self._backup()
+            if mode is not None:
+                await self._save_settings(backup)
             return await self._send(mode)
 
         stage = await self._start(str(mode) if mode is not None else "reboot", send)
         if mode == RestoreMode.FULL:
             self.coordinator.full_restore_sent = True
-        return stage
+        assert self.last is not None
+        return Sent(stage, self.last.settings, self.last.backup, self.last.backup_error)
 
     async def async_put_back(self, name: str | None = None) -> tuple[str, Backup]:
         """Upload a saved configuration (the newest, or ``name``); the camera reboots with it.
@@ -184,25 +208,59 @@ class Restorer:
         )
         return stage
 
-    async def _backup(self) -> Backup:
-        """Save the settings before a restore; a failure stops the restore."""
-        serial = str(self.entry.unique_id)
-        try:
-            taken = await async_take(self.hass, self.client, serial)
-        except IsapiAuthenticationError, IsapiNotActivatedError, IsapiConnectionError:
-            raise  # told as what they are: a refused login, an inactive or unreachable camera
-        except (IsapiError, OSError) as err:
-            raise BackupFailedError(str(err)) from err
-        kept = {b.name for b in await async_list(self.hass, serial)}
-        passwords = {
-            k: v for k, v in self.entry.data.get(CONF_BACKUP_PASSWORDS, {}).items() if k in kept
-        }
-        passwords[taken.name] = self.coordinator.password
-        self.hass.config_entries.async_update_entry(
-            self.entry, data={**self.entry.data, CONF_BACKUP_PASSWORDS: passwords}
-        )
-        self.last_backup = taken
-        return taken
+    async def _save_settings(self, wanted: bool) -> None:
+        """Save the settings before a restore, when the camera offers them.
+
+        A camera that does not offer them is told so and restored anyway, and what it offers is
+        kept with the entry; a failed download of settings it does offer raises (nothing sent).
+        """
+        assert self.last is not None
+        info = self.coordinator.data
+        firmware = " ".join(v for v in (info.firmware_version, info.firmware_build) if v) or None
+        outcome = known_absent(self.entry.data, firmware) if wanted else SettingsBackup.SKIPPED
+        taken: Backup | None = None
+        if outcome is None:
+            try:
+                taken = await async_take(self.hass, self.client, str(self.entry.unique_id))
+            except IsapiTransferError as err:  # it had begun: the camera offers it
+                raise BackupFailedError(str(err)) from err
+            except (
+                IsapiAuthenticationError,
+                IsapiNotActivatedError,
+                IsapiUnsupportedAuthError,
+                IsapiConnectionError,
+            ):
+                raise  # told as what they are: a refused login, an inactive or unreachable camera
+            except IsapiTooLargeError as err:
+                raise BackupTooLargeError(str(err)) from err
+            except OSError as err:
+                raise BackupDiskError(str(err)) from err
+            except IsapiError as err:
+                outcome = not_offered(err)
+                if outcome is None:
+                    raise BackupFailedError(str(err)) from err
+            else:
+                outcome = SettingsBackup.SAVED
+            await self._remember(outcome, firmware, taken)
+        self.last.settings = outcome
+        self.last.backup = taken.name if taken else None
+        if outcome is not SettingsBackup.SAVED:
+            self.last.backup_error = await async_sentence(
+                self.hass, f"backup_{outcome}", name=self.entry.title
+            )
+
+    async def _remember(
+        self, outcome: SettingsBackup, firmware: str | None, taken: Backup | None
+    ) -> None:
+        """Keep with the entry what the camera offers, and the password of a new backup."""
+        data = {**self.entry.data, CONF_SETTINGS_DOWNLOAD: learned(outcome, firmware)}
+        if taken is not None:
+            kept = {b.name for b in await async_list(self.hass, str(self.entry.unique_id))}
+            passwords = {k: v for k, v in data.get(CONF_BACKUP_PASSWORDS, {}).items() if k in kept}
+            passwords[taken.name] = self.coordinator.password
+            data[CONF_BACKUP_PASSWORDS] = passwords
+        if data != self.entry.data:
+            self.hass.config_entries.async_update_entry(self.entry, data=data)
 
     def _refusal(self) -> IsapiError:
         """Why nothing is sent: the camera is inactive, locked, or refused these credentials."""
@@ -227,16 +285,27 @@ class Restorer:
         return const.STAGE_ACCEPTED
 
     def _fire(self, stage: str, **extra: Any) -> None:
-        assert self.last is not None
-        self.last.stage = stage
+        last = self.last
+        assert last is not None
+        last.stage = stage
+        settings = (
+            {}
+            if last.settings is None
+            else {
+                "settings_backup": str(last.settings),
+                "backup": last.backup,
+                "backup_error": last.backup_error,
+            }
+        )
         self.hass.bus.async_fire(
             const.EVENT_RESTORE,
             {
                 "device_id": self.device_id,
                 "entry_id": self.entry.entry_id,
                 "name": self.entry.title,
-                const.ATTR_MODE: self.last.mode,
+                const.ATTR_MODE: last.mode,
                 const.ATTR_STAGE: stage,
+                **settings,
                 **extra,
             },
         )

@@ -49,8 +49,14 @@ class HikvisionLastRestoreSensor(HikvisionEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Mode, stage and error of the last restore."""
+        """Mode, stage and error of the last restore, and what became of the settings."""
         last = self.restorer.last
         if last is None:
             return {}
-        return {"mode": last.mode, "stage": last.stage, "error": last.error}
+        return {
+            "mode": last.mode,
+            "stage": last.stage,
+            "error": last.error,
+            "settings_backup": None if last.settings is None else str(last.settings),
+            "backup": last.backup,
+        }

@@ -1,4 +1,4 @@
-"""The ``hikvision_reset.restore_defaults`` service."""
+"""The actions: ``restore_defaults`` and ``restore_configuration`` (its undo)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from homeassistant.helpers.service import (
 )
 import voluptuous as vol
 
+from .backups import CONF_SETTINGS_DOWNLOAD
 from .const import (
     ATTR_BACKUP,
     ATTR_DEVICE_ID,
@@ -59,9 +60,13 @@ async def _restore_one(
     result: dict[str, Any] = {"device_id": device_id, "name": entry.title, "mode": str(mode)}
     restorer = entry.runtime_data.restorer
     try:
-        result["result"] = await restorer.async_run(mode, backup=backup)
-        if backup and restorer.last_backup is not None:
-            result["backup"] = restorer.last_backup.name
+        sent = await restorer.async_run(mode, backup=backup)
+        result |= {
+            "result": sent.stage,
+            "settings_backup": str(sent.settings),
+            "backup": sent.backup,
+            "backup_error": sent.backup_error,
+        }
     except HANDLED as err:
         error = translated_error(err, entry.title)
         result.update(result="error", error=error_key(err), message=str(error))
@@ -101,9 +106,12 @@ async def async_restore_configuration(call: ServiceCall) -> ServiceResponse:
     try:
         stage, backup = await entry.runtime_data.restorer.async_put_back(call.data.get(ATTR_BACKUP))
     except NoBackupError as err:
+        key = "no_backup"
+        if (entry.data.get(CONF_SETTINGS_DOWNLOAD) or {}).get("offered") is False:
+            key = "no_backup_not_offered"  # nothing can ever have been saved
         raise ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key="no_backup",
+            translation_key=key,
             translation_placeholders={"name": entry.title},
         ) from err
     except HANDLED as err:

@@ -18,6 +18,8 @@ from .errors import (
     IsapiResponseStatusError,
     IsapiResultUnknownError,
     IsapiRiskyPasswordError,
+    IsapiTooLargeError,
+    IsapiTransferError,
     IsapiUnsupportedAuthError,
 )
 from .models import DeviceInfo, ResponseStatus, RestoreMode, UserCheck
@@ -37,6 +39,8 @@ __all__ = [
     "IsapiResponseStatusError",
     "IsapiResultUnknownError",
     "IsapiRiskyPasswordError",
+    "IsapiTooLargeError",
+    "IsapiTransferError",
     "IsapiUnsupportedAuthError",
     "ResponseStatus",
     "RestoreMode",

@@ -25,6 +25,8 @@ from .errors import (
     IsapiResponseStatusError,
     IsapiResultUnknownError,
     IsapiRiskyPasswordError,
+    IsapiTooLargeError,
+    IsapiTransferError,
     IsapiUnsupportedAuthError,
 )
 from .models import DeviceInfo, ResponseStatus, RestoreMode, UserCheck
@@ -115,6 +117,23 @@ async def _read_bounded(response: aiohttp.ClientResponse, limit: int) -> bytes:
     return bytes(body)
 
 
+def _looks_like_xml(chunk: bytes) -> bool:
+    head = chunk[:512].lstrip()
+    return head.startswith(b"<?xml") or b"<ResponseStatus" in head
+
+
+def _refuse_non_file(first: bytes) -> None:
+    """Raise when the first bytes of a configuration download are not a file."""
+    head = first[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise IsapiInvalidResponseError("a web page instead of a configuration file")
+    if _looks_like_xml(first):
+        status = parse_response_status(first)
+        if status.status_code in _ACCEPTED_CODES:
+            raise IsapiInvalidResponseError("a ResponseStatus instead of a configuration file")
+        raise status_error(status)
+
+
 class IsapiClient:
     """Talks to one Hikvision device over ISAPI.
 
@@ -200,24 +219,24 @@ class IsapiClient:
     ) -> int:
         """``GET /ISAPI/System/configurationData``: stream the camera's settings to ``write``.
 
-        Returns the number of bytes. An answer larger than ``limit``, or a ResponseStatus
-        instead of a file (firmware that wants an export password says so that way), raises.
+        Returns the number of bytes. What the camera answers instead of a file is raised as what
+        it is: a refusal (``IsapiNotSupportedError`` and other ResponseStatus errors), something
+        that is not a file (``IsapiInvalidResponseError``), more than ``limit`` bytes
+        (``IsapiTooLargeError``), an answer that stalled or was cut off (``IsapiTransferError``).
         """
         total = 0
-        first = b""
         async with self._stream(hdrs.METH_GET, CONFIGURATION_PATH) as response:
             async for chunk in response.content.iter_chunked(64 * 1024):
-                if not first:
-                    first = chunk[:512]
-                    if b"<ResponseStatus" in first or b"<?xml" in first[:64]:
-                        body = chunk + await _read_bounded(response, self._max_body)
-                        raise status_error(parse_response_status(body))
+                if not total and _looks_like_xml(chunk):  # a ResponseStatus: read it whole
+                    _refuse_non_file(chunk + await _read_bounded(response, self._max_body))
+                elif not total:
+                    _refuse_non_file(chunk)
                 total += len(chunk)
                 if total > limit:
-                    raise IsapiInvalidResponseError(f"configuration larger than {limit} bytes")
+                    raise IsapiTooLargeError(f"configuration larger than {limit} bytes")
                 await write(chunk)
         if total == 0:
-            raise IsapiInvalidResponseError("empty configuration file")
+            raise IsapiInvalidResponseError("an empty answer instead of a configuration file")
         return total
 
     async def upload_configuration(self, data: bytes) -> ResponseStatus:
@@ -252,8 +271,10 @@ class IsapiClient:
                 yield response
         except IsapiError:
             raise
-        except (TimeoutError, aiohttp.ClientError) as err:
+        except aiohttp.ClientConnectorError as err:  # never reached the device
             raise IsapiConnectionError(f"{method} {path}: {err!r}") from err
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise IsapiTransferError(f"{method} {path} stalled or was cut off: {err!r}") from err
 
     async def _status_call(
         self,

@@ -18,6 +18,10 @@ class IsapiResultUnknownError(IsapiConnectionError):
     """
 
 
+class IsapiTransferError(IsapiConnectionError):
+    """An answer had begun, then stalled or was cut off (a busy camera, a bad link)."""
+
+
 class IsapiAuthenticationError(IsapiError):
     """The device refused the credentials (HTTP 401)."""
 
@@ -84,3 +88,7 @@ class IsapiDeviceError(IsapiResponseStatusError):
 
 class IsapiInvalidResponseError(IsapiError):
     """The answer is not what a Hikvision device sends (not XML, wrong root, too large...)."""
+
+
+class IsapiTooLargeError(IsapiInvalidResponseError):
+    """The answer is larger than the client accepts."""
