@@ -148,6 +148,10 @@ class SimulatedCamera:
     gateway: str = "127.0.0.1"
     dhcp: bool = False
     salt: str | None = None  # newer firmware: update's password is the salted form
+    salted_tail: str = "uuid"  # what follows K in the salted form: "uuid", "zeros", "ignored"
+    sadp_key_mode: str = "ascii"  # the activation's AES key: "ascii" or "hex" (see sadp.py)
+    sadp_attempts: int = 6  # wrong update passwords before update locks (until power-cycled)
+    sadp_retry_field: str | None = None  # a refusal's element saying how many attempts remain
     password_reset_ability: bool = False  # SADP's PasswordResetAbility
     security_questions: bool = False  # SADP's SupportSecurityQuestion
     sadp_failures: int = 0
@@ -232,6 +236,7 @@ class SimulatedCamera:
         self.sadp_ipv4 = address
         self.settings = dict(DEFAULT_SETTINGS)
         self.unlock()
+        self.sadp_failures = 0  # a power cycle clears SADP's lock
 
     async def start(self) -> None:
         """Listen on ``host:port`` (nothing when the camera is not ``listening``)."""

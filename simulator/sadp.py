@@ -4,23 +4,33 @@ It answers ``inquiry`` with one ``ProbeMatch`` per camera (to the sender, or, in
 sources describe, only to a fixed "group" address standing in for multicast/broadcast), and the
 commands ``exchangecode`` / ``activate`` / ``update`` for the camera whose MAC they name, with the
 message formats of the project's SADP notes. ``update`` moves the camera's HTTP listener.
+
+Each single-source detail is a camera setting, so that a test can play firmware that reads it
+otherwise: the activation key (``sadp_key_mode``), the tail of the salted ``update`` password
+(``salted_tail``), whether a refusal says how many attempts remain (``sadp_retry_field``). The
+device side's checks are written here from the protocol notes, not borrowed from the client.
+Six wrong ``update`` passwords lock ``update`` until the camera is power-cycled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
 from collections import Counter
 from dataclasses import dataclass, field
+import hashlib
 import logging
+import secrets
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from custom_components.hikvision_reset.isapi import activation, sadp
+from custom_components.hikvision_reset.isapi import activation
 from custom_components.hikvision_reset.isapi.errors import IsapiInvalidResponseError
 from custom_components.hikvision_reset.isapi.xml import child_text, normalise_mac, parse_document
 
@@ -94,7 +104,6 @@ class SadpResponder(asyncio.DatagramProtocol):
     # None: reply to the sender (what captures show). An address: reply only there, as firmware
     # that multicasts or broadcasts its replies would (the client's listener must catch them).
     reply_to: Address | None = None
-    key_mode: sadp.KeyMode = sadp.KeyMode.ASCII
     silent: bool = False  # hear nothing, answer nothing (a camera cut off, on another segment)
     requests: Counter[str] = field(default_factory=Counter)
     senders: list[Address] = field(default_factory=list)
@@ -173,7 +182,7 @@ class SadpResponder(asyncio.DatagramProtocol):
             return command_reply(camera, uuid, "exchangecode", "failed")
         if not isinstance(key, rsa.RSAPublicKey) or key.key_size != 1024:
             return command_reply(camera, uuid, "exchangecode", "failed")
-        random = sadp.new_random()
+        random = secrets.token_hex(16)  # 32 hex characters
         self._randoms[camera.mac] = random
         sealed = key.encrypt(random.encode(), padding.PKCS1v15())
         return command_reply(
@@ -184,9 +193,8 @@ class SadpResponder(asyncio.DatagramProtocol):
         random = self._randoms.pop(camera.mac, None)
         if camera.active or random is None or not sealed:
             return command_reply(camera, uuid, "activate ", "failed")  # sic: trailing space
-        try:
-            password = sadp.open_password(random, sealed, self.key_mode)
-        except IsapiInvalidResponseError:
+        password = open_activation(random, sealed, camera.sadp_key_mode)
+        if password is None:
             return command_reply(camera, uuid, "activate ", "failed")
         if password in camera.refuse_passwords or not activation.password_is_strong(password):
             return command_reply(camera, uuid, "activate ", "failed")
@@ -196,12 +204,15 @@ class SadpResponder(asyncio.DatagramProtocol):
 
     async def _update(self, camera: SimulatedCamera, uuid: str, root: Element) -> str:
         given = child_text(root, "Password", limit=None) or ""
-        if not camera.active:
-            return command_reply(camera, uuid, "update", "failed")
-        expected, _ = sadp.update_password(camera.password or "", camera.salt, camera.username)
-        if given != expected:
+        if not camera.active or camera.sadp_failures >= camera.sadp_attempts:
+            return command_reply(camera, uuid, "update", "failed")  # inactive, or locked
+        if not update_password_matches(camera, given, uuid):
             camera.sadp_failures += 1
-            return command_reply(camera, uuid, "update", "failed")
+            extra = {}
+            if camera.sadp_retry_field:
+                left = max(0, camera.sadp_attempts - camera.sadp_failures)
+                extra[camera.sadp_retry_field] = str(left)
+            return command_reply(camera, uuid, "update", "failed", **extra)
         ipv4 = child_text(root, "IPv4Address") or camera.sadp_address
         port = int(child_text(root, "HttpPort") or "80")
         camera.subnet_mask = child_text(root, "IPv4SubnetMask") or camera.subnet_mask
@@ -210,3 +221,55 @@ class SadpResponder(asyncio.DatagramProtocol):
         reply = command_reply(camera, uuid, "update", "success")
         await camera.move(ipv4, port)
         return reply
+
+
+# ---- the device side's crypto, from the protocol notes ----------------------------------------
+
+
+def _aes_ecb_decrypt(key: bytes, sealed: bytes) -> bytes:
+    decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()
+    return decryptor.update(sealed) + decryptor.finalize()
+
+
+def open_activation(random: str, sealed: str, key_mode: str) -> str | None:
+    """The password of an ``activate``, as the camera reads it; None when it does not open.
+
+    ``key_mode`` ``ascii``: the AES key is the ASCII of the random's first 16 characters;
+    ``hex``: its first 32 characters, hex-decoded. The plain text starts with random[:16].
+    """
+    key = random[:16].encode() if key_mode == "ascii" else bytes.fromhex(random[:32])
+    try:
+        plain = _aes_ecb_decrypt(key, base64.b64decode(sealed, validate=True))
+    except binascii.Error, ValueError:
+        return None
+    if plain[:16] != random[:16].encode():
+        return None
+    return plain[16:].rstrip(b"\0").decode("utf-8", errors="replace")
+
+
+def update_password_matches(camera: SimulatedCamera, given: str, uuid: str) -> bool:
+    """Whether an ``update``'s password is the camera's admin password, as this firmware reads it.
+
+    Without a salt: base64(MD5(password)). With one: AES-128-ECB under K = MD5(hex SHA-256(user
+    + salt + password)) over 64 bytes starting with K; what follows K is checked per
+    ``camera.salted_tail``: ``uuid`` (";" + the message's Uuid, then zeros), ``zeros``, or
+    ``ignored`` (anything).
+    """
+    password = camera.password or ""
+    if not camera.salt:
+        return given == base64.b64encode(hashlib.md5(password.encode()).digest()).decode()
+    inner = hashlib.sha256(f"{camera.username}{camera.salt}{password}".encode()).hexdigest()
+    key = hashlib.md5(inner.encode()).digest()
+    try:
+        plain = _aes_ecb_decrypt(key, base64.b64decode(given, validate=True))
+    except binascii.Error, ValueError:
+        return False
+    if len(plain) != 64 or plain[:16] != key:
+        return False
+    tail = plain[16:]
+    if camera.salted_tail == "uuid":
+        expected = f";{uuid}".encode()
+        return tail == expected + b"\0" * (48 - len(expected))
+    if camera.salted_tail == "zeros":
+        return tail == b"\0" * 48
+    return True

@@ -12,6 +12,7 @@ import re
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from aiohttp.test_utils import TestClient
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -23,9 +24,11 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.translation import async_get_translations
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 # Imported at module level so that this package, not phcc's testing_config, is "hikvision_reset".
 import custom_components.hikvision_reset  # noqa: F401
@@ -303,6 +306,13 @@ async def entry_reason(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     )
     assert_sentence(text, key)
     return text
+
+
+@pytest.fixture
+async def http(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> TestClient:
+    """Home Assistant's HTTP API as the frontend uses it (config flows, repairs)."""
+    assert await async_setup_component(hass, "config", {})
+    return await hass_client()
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.hikvision_reset import backups
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
@@ -151,12 +149,6 @@ async def test_backups_go_with_the_camera(
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert not backups.backup_dir(hass, camera.serial_number).exists()
-
-
-@pytest.fixture
-async def http(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> TestClient:
-    assert await async_setup_component(hass, "config", {})
-    return await hass_client()
 
 
 async def test_round_trip_settings_full_restore_sadp_home_settings_back(

@@ -16,10 +16,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, EVENT_RESTORE
@@ -43,21 +41,21 @@ FLOWS = "/api/config/config_entries/flow"
 class Journey:
     """The reauth flow of one camera, opened from its repair like the frontend does."""
 
-    def __init__(self, hass: HomeAssistant, client: TestClient, flow_id: str) -> None:
+    def __init__(self, hass: HomeAssistant, http: TestClient, flow_id: str) -> None:
         self.hass = hass
-        self.client = client
+        self.client = http
         self.flow_id = flow_id
         self.last: dict[str, Any] = {}
 
     @classmethod
-    async def open(cls, hass: HomeAssistant, client: TestClient, entry: MockConfigEntry) -> Journey:
+    async def open(cls, hass: HomeAssistant, http: TestClient, entry: MockConfigEntry) -> Journey:
         issue = ir.async_get(hass).async_get_issue(
             "homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}"
         )
         assert issue is not None, "no repair for the camera"
         assert issue.data is not None
-        journey = cls(hass, client, str(issue.data["flow_id"]))
-        resp = await client.get(f"{FLOWS}/{journey.flow_id}")
+        journey = cls(hass, http, str(issue.data["flow_id"]))
+        resp = await http.get(f"{FLOWS}/{journey.flow_id}")
         assert resp.status == HTTPStatus.OK, await resp.text()
         journey.last = await resp.json()
         return journey
@@ -72,12 +70,6 @@ class Journey:
         return await shown(self.hass, self.last)
 
 
-@pytest.fixture
-async def client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> TestClient:
-    assert await async_setup_component(hass, "config", {})
-    return await hass_client()
-
-
 async def broken_entry(hass: HomeAssistant, camera: SimulatedCamera) -> MockConfigEntry:
     """The camera's password was changed behind HA's back."""
     entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
@@ -86,10 +78,10 @@ async def broken_entry(hass: HomeAssistant, camera: SimulatedCamera) -> MockConf
 
 
 async def test_known_password(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera
 ) -> None:
     entry = await broken_entry(hass, camera)
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     seen = await journey.seen()
     assert seen.step == "reauth_attempts"
     assert seen.description.startswith(
@@ -112,11 +104,11 @@ async def test_known_password(
 
 
 async def test_known_password_while_locked_sends_nothing(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera
 ) -> None:
     camera.consecutive_failures = 6
     entry = await broken_entry(hass, camera)
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     assert (await journey.seen()).step == "reauth_locked"
     await journey.send({"next_step_id": "password"})
     requests = sum(camera.requests.values())
@@ -133,12 +125,12 @@ async def test_known_password_while_locked_sends_nothing(
 
 
 async def test_known_password_of_another_camera(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera, make_camera: CameraFactory
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, make_camera: CameraFactory
 ) -> None:
     entry = await broken_entry(hass, camera)
     other = await make_camera(model="DS-2CD2086G2-I")
     hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PORT: other.port})
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "password"})
     await journey.send({CONF_PASSWORD: PASSWORD})
     assert (await journey.seen()).description == (
@@ -147,7 +139,7 @@ async def test_known_password_of_another_camera(
 
 
 async def test_forgotten_password_to_reset_to_reactivation(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera
 ) -> None:
     """The whole bad day: wrong password, repair, hard reset, re-activation, working camera."""
     auth_events = async_capture_events(hass, EVENT_AUTH_FAILED)
@@ -155,7 +147,7 @@ async def test_forgotten_password_to_reset_to_reactivation(
     entry = await broken_entry(hass, camera)
     assert [e.data["reason"] for e in auth_events] == ["invalid_auth"]
 
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     seen = await journey.seen()
     assert seen.title == "Reset Garage with its button"  # the DS-2CD2143G2-I's own steps
@@ -198,7 +190,7 @@ async def test_forgotten_password_to_reset_to_reactivation(
 
 
 async def test_full_restore_goes_straight_to_finding_the_camera(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, loaded_entry: MockConfigEntry
 ) -> None:
     events = async_capture_events(hass, EVENT_RESTORE)
     await hass.services.async_call(
@@ -212,7 +204,7 @@ async def test_full_restore_goes_straight_to_finding_the_camera(
             break
         await settle(hass, 0.04)
     await settle(hass)
-    journey = await Journey.open(hass, client, loaded_entry)
+    journey = await Journey.open(hass, http, loaded_entry)
     assert (await journey.seen()).step == "find_camera"
     await journey.send({"host": "127.0.0.1"})
     await journey.send({"new_password": NEW_PASSWORD})
@@ -236,10 +228,10 @@ async def test_full_restore_goes_straight_to_finding_the_camera(
     ],
 )
 async def test_find_camera_errors(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera, setup: str, says: str
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, setup: str, says: str
 ) -> None:
     entry = await broken_entry(hass, camera)
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})
     if setup == "stopped":
@@ -264,7 +256,7 @@ async def test_find_camera_errors(
 )
 async def test_activation_errors(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     fault: Fault,
     field: str,
@@ -272,7 +264,7 @@ async def test_activation_errors(
 ) -> None:
     entry = await broken_entry(hass, camera)
     camera.password = None
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})
     await journey.send({"host": "127.0.0.1"})
@@ -283,12 +275,12 @@ async def test_activation_errors(
 
 
 async def test_activated_camera_is_another_one(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera, make_camera: CameraFactory
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, make_camera: CameraFactory
 ) -> None:
     entry = await broken_entry(hass, camera)
     other = await make_camera(model="DS-2CD2086G2-I", password=None)
     hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PORT: other.port})
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})
     await journey.send({"host": "127.0.0.1"})
@@ -313,7 +305,7 @@ async def wait_progress(journey: Journey) -> None:
 
 async def test_hard_reset_camera_out_of_reach_comes_all_the_way_home(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
 ) -> None:
@@ -326,7 +318,7 @@ async def test_hard_reset_camera_out_of_reach_comes_all_the_way_home(
     await camera.hard_reset("127.0.0.1")  # web port gone; SADP reports it elsewhere
     assert not camera.online
 
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})  # "I have reset it"
     seen = await journey.seen()
@@ -367,12 +359,12 @@ async def test_hard_reset_camera_out_of_reach_comes_all_the_way_home(
 
 async def test_camera_not_found_then_found(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
 ) -> None:
     entry = await broken_entry(hass, camera)
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})
     assert (
@@ -388,13 +380,13 @@ async def test_camera_not_found_then_found(
 
 
 async def at_the_move_step(
-    hass: HomeAssistant, client: TestClient, camera: SimulatedCamera, responder: SadpResponder
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, responder: SadpResponder
 ) -> tuple[Journey, dict[str, Any]]:
     """Wrong password, hard reset (out of HTTP's reach), journey up to "bring it back"."""
     responder.cameras.append(camera)
     entry = await broken_entry(hass, camera)
     await camera.hard_reset("127.0.0.1")
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})
     await journey.send({"new_password": NEW_PASSWORD})
@@ -405,19 +397,24 @@ async def at_the_move_step(
 
 async def test_move_refused_and_not_answering_leave_a_way_on(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
 ) -> None:
-    journey, form = await at_the_move_step(hass, client, camera, sadp_responder)
-    # Someone changed the password in between: the camera refuses the update.
+    journey, form = await at_the_move_step(hass, http, camera, sadp_responder)
+    # Someone changed the password in between: the camera refuses the update (one form of it:
+    # this camera announces no salt, so base64(MD5), the one confirmed encoding).
     camera.password = "Other-Passw0rd"
     await journey.send(form)
     assert (
         (await journey.seen())
         .errors["base"]
-        .startswith("The camera refused the new network settings.")
+        .startswith(
+            "The camera refused its new password with the network settings, in each form Home "
+            "Assistant knows (1 of the camera's six attempts used;"
+        )
     )
+    assert sadp_responder.requests["update"] == 1
     camera.password = NEW_PASSWORD
     # Now it takes the settings, but its web port never comes up there.
     sadp_responder.silent = True
@@ -450,11 +447,11 @@ async def test_move_refused_and_not_answering_leave_a_way_on(
 
 async def test_dhcp_instead_found_again_by_sadp(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
 ) -> None:
-    journey, form = await at_the_move_step(hass, client, camera, sadp_responder)
+    journey, form = await at_the_move_step(hass, http, camera, sadp_responder)
     await journey.send({**form, "dhcp": True})
     await wait_progress(journey)
     assert journey.last["reason"] == "recovered"
@@ -527,7 +524,7 @@ def test_sadp_settings(
 
 async def test_camera_that_can_reset_its_own_password_is_offered_that_first(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
 ) -> None:
@@ -535,7 +532,7 @@ async def test_camera_that_can_reset_its_own_password_is_offered_that_first(
     camera.security_questions = True
     sadp_responder.cameras.append(camera)
     entry = await broken_entry(hass, camera)
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     seen = await journey.seen()
     assert seen.step == "reset_soft"
@@ -555,14 +552,14 @@ async def test_camera_that_can_reset_its_own_password_is_offered_that_first(
 
 async def test_the_hard_reset_stays_one_click_away(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
 ) -> None:
     camera.password_reset_ability = True
     sadp_responder.cameras.append(camera)
     entry = await broken_entry(hass, camera)
-    journey = await Journey.open(hass, client, entry)
+    journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({"next_step_id": "reset_hard"})
     assert (await journey.seen()).step == "reset_button"
@@ -570,13 +567,13 @@ async def test_the_hard_reset_stays_one_click_away(
 
 async def test_an_address_another_device_answers_at_is_refused(
     hass: HomeAssistant,
-    client: TestClient,
+    http: TestClient,
     camera: SimulatedCamera,
     make_camera: CameraFactory,
     sadp_responder: SadpResponder,
 ) -> None:
     other = await make_camera(model="DS-2CD2086G2-I")  # already at an address of the network
-    journey, form = await at_the_move_step(hass, client, camera, sadp_responder)
+    journey, form = await at_the_move_step(hass, http, camera, sadp_responder)
     await journey.send({**form, "port": other.port})
     assert (await journey.seen()).errors["host"] == (
         "Another device already answers at this address. Pick a free address (or DHCP)."

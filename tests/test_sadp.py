@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import AsyncIterator
+from dataclasses import replace
+import hashlib
 import random
+import secrets
 import socket
 
 from homeassistant.core import HomeAssistant
@@ -18,11 +21,13 @@ from custom_components.hikvision_reset.isapi.sadp import (
     NetworkSettings,
     SadpClient,
     SadpCommandFailedError,
+    SadpDevice,
     SadpTimeoutError,
     parse_reply,
 )
+from custom_components.hikvision_reset.isapi.xml import normalise_mac
 from simulator import SadpResponder, SimulatedCamera
-from simulator.sadp import probe_match
+from simulator.sadp import open_activation, probe_match
 
 from .conftest import CameraFactory
 
@@ -41,6 +46,12 @@ def client_for(responder: SadpResponder, **kwargs: object) -> SadpClient:
     kwargs.setdefault("listen", None)
     kwargs.setdefault("timeout", 0.5)
     return SadpClient((responder.address,), bind_host="127.0.0.1", **kwargs)  # type: ignore[arg-type]
+
+
+async def find(client: SadpClient, mac: str, wait: float | None = None) -> SadpDevice:
+    found = [d for d in await client.discover(wait) if d.mac == normalise_mac(mac)]
+    assert found, f"{mac} did not answer"
+    return found[0]
 
 
 async def test_discovery_finds_each_camera_once(
@@ -64,8 +75,6 @@ async def test_discovery_finds_each_camera_once(
     other = found["44:47:cc:00:00:02"]
     assert (other.ipv4, other.activated, other.security_questions) == ("127.0.0.64", False, True)
     assert other.dashed_mac == "44-47-cc-00-00-02"
-    assert await client.find("44-47-CC-00-00-02", 0.3) == other
-    assert await client.find("00:11:22:33:44:55", 0.3) is None
 
 
 async def test_replies_only_to_the_group_port_are_heard_by_the_listener(
@@ -84,61 +93,164 @@ async def test_replies_only_to_the_group_port_are_heard_by_the_listener(
     assert [d.mac for d in await listening.discover(0.3)] == [camera.mac]
 
 
-@pytest.mark.parametrize("mode", list(KeyMode))
-async def test_activation_over_sadp(
-    responder: SadpResponder, make_camera: CameraFactory, mode: KeyMode
+@pytest.mark.parametrize(
+    ("firmware", "order", "sends", "used"),
+    [
+        ("ascii", (KeyMode.ASCII, KeyMode.HEX), 1, "ascii"),
+        ("hex", (KeyMode.ASCII, KeyMode.HEX), 2, "hex"),  # the one fallback
+        ("hex", (KeyMode.HEX, KeyMode.ASCII), 1, "hex"),  # what worked last time goes first
+    ],
+)
+async def test_activation_tries_the_other_key_reading_once(
+    responder: SadpResponder,
+    make_camera: CameraFactory,
+    firmware: str,
+    order: tuple[KeyMode, ...],
+    sends: int,
+    used: str,
 ) -> None:
-    camera = await make_camera()
+    camera = await make_camera(sadp_key_mode=firmware)
     await camera.hard_reset()
     responder.cameras.append(camera)
-    responder.key_mode = mode
     client = client_for(responder)
-    device = await client.find(camera.mac)
-    assert device is not None
+    device = await find(client, camera.mac)
     assert device.activated is False
-    await client.activate(device, NEW_PASSWORD, key_mode=mode)
+    outcome = await client.activate(device, NEW_PASSWORD, key_modes=order)
     assert camera.password == NEW_PASSWORD
-    assert responder.requests == {"inquiry": 1, "exchangecode": 1, "activate": 1}
+    assert (outcome.variant, outcome.sent, outcome.target) == (used, sends, responder.address)
+    assert responder.requests == {"inquiry": 1, "exchangecode": sends, "activate": sends}
 
 
-async def test_activation_with_the_other_key_reading_fails_cleanly(
+async def test_activation_refused_in_both_readings_stops_after_two(
     responder: SadpResponder, make_camera: CameraFactory
 ) -> None:
-    camera = await make_camera()
+    camera = await make_camera(refuse_passwords=frozenset({NEW_PASSWORD}))
     await camera.hard_reset()
     responder.cameras.append(camera)
-    responder.key_mode = KeyMode.HEX
     client = client_for(responder)
-    device = await client.find(camera.mac)
-    assert device is not None
-    with pytest.raises(SadpCommandFailedError, match="failed"):
-        await client.activate(device, NEW_PASSWORD, key_mode=KeyMode.ASCII)
+    device = await find(client, camera.mac)
+    with pytest.raises(SadpCommandFailedError, match="failed") as err:
+        await client.activate(device, NEW_PASSWORD)
+    assert err.value.tried == ("ascii", "hex")
+    assert err.value.sent == 2
     assert not camera.active
-    assert responder.requests["activate"] == 1  # never resent
+    assert responder.requests["activate"] == 2  # never a third
 
 
-@pytest.mark.parametrize("salt", [None, "fc5237" + "ab" * 29])
-async def test_update_moves_the_camera(
-    responder: SadpResponder, make_camera: CameraFactory, salt: str | None
-) -> None:
-    camera = await make_camera(password=NEW_PASSWORD)
-    camera.salt = salt
-    responder.cameras.append(camera)
-    client = client_for(responder)
-    device = await client.find(camera.mac)
-    assert device is not None
-    assert device.salt == salt
+def free_port() -> int:
     free = socket.socket()
     free.bind(("127.0.0.1", 0))
     port = free.getsockname()[1]
     free.close()
+    return port
+
+
+SALT = "fc5237" + "ab" * 29
+
+
+@pytest.mark.parametrize(
+    ("salt", "tail", "sends", "used"),
+    [
+        (None, "uuid", 1, None),  # base64(MD5): no choice to make
+        (SALT, "uuid", 1, "uuid_tail"),  # as the source's latest version builds it
+        (SALT, "ignored", 1, "uuid_tail"),
+        (SALT, "zeros", 2, "zero_tail"),  # the one fallback
+    ],
+)
+async def test_update_moves_the_camera_spending_at_most_one_wrong_attempt(
+    responder: SadpResponder,
+    make_camera: CameraFactory,
+    salt: str | None,
+    tail: str,
+    sends: int,
+    used: str | None,
+) -> None:
+    camera = await make_camera(password=NEW_PASSWORD, salt=salt, salted_tail=tail)
+    responder.cameras.append(camera)
+    client = client_for(responder)
+    device = await find(client, camera.mac)
+    assert device.salt == salt
+    port = free_port()
     settings = NetworkSettings("127.0.0.1", "255.0.0.0", "127.0.0.1", http_port=port)
-    with pytest.raises(SadpCommandFailedError):
-        await client.update_network(device, "wrong-Passw0rd", settings)
-    assert camera.sadp_failures == 1
-    await client.update_network(device, NEW_PASSWORD, settings)
+    outcome = await client.update_network(device, NEW_PASSWORD, settings)
+    assert (outcome.variant, outcome.sent) == (used, sends)
+    assert responder.requests["update"] == sends
+    assert camera.sadp_failures == sends - 1  # at most one wrong attempt seen by the camera
     assert camera.port == port
     assert camera.online
+
+
+async def test_a_refused_update_is_sent_at_most_twice_and_says_what_was_tried(
+    responder: SadpResponder, make_camera: CameraFactory
+) -> None:
+    camera = await make_camera(password=NEW_PASSWORD, salt=SALT, sadp_retry_field="RetryTimes")
+    responder.cameras.append(camera)
+    client = client_for(responder)
+    device = await find(client, camera.mac)
+    settings = NetworkSettings("127.0.0.1", "255.0.0.0", "127.0.0.1", http_port=free_port())
+    with pytest.raises(SadpCommandFailedError) as err:
+        await client.update_network(device, "wrong-Passw0rd", settings)
+    assert err.value.tried == ("uuid_tail", "zero_tail")
+    assert err.value.sent == 2
+    assert err.value.retries_left == 4  # the camera said so
+    assert camera.sadp_failures == 2
+    camera.sadp_retry_field = "remainTimes"  # another firmware's name for it
+    with pytest.raises(SadpCommandFailedError) as err:
+        await client.update_network(
+            replace(device, salt=None), "wrong-Passw0rd", settings
+        )  # unsalted: one form only
+    assert err.value.tried == ("md5",)
+    assert err.value.sent == 1
+
+
+async def test_six_wrong_updates_lock_until_a_power_cycle(
+    responder: SadpResponder, make_camera: CameraFactory
+) -> None:
+    camera = await make_camera(password=NEW_PASSWORD)
+    responder.cameras.append(camera)
+    client = client_for(responder)
+    device = await find(client, camera.mac)
+    settings = NetworkSettings("127.0.0.1", "255.0.0.0", "127.0.0.1", http_port=free_port())
+    for _ in range(6):
+        with pytest.raises(SadpCommandFailedError):
+            await client.update_network(device, "wrong-Passw0rd", settings)
+    with pytest.raises(SadpCommandFailedError):  # locked: even the right one
+        await client.update_network(device, NEW_PASSWORD, settings)
+    await camera.hard_reset()  # a power cycle (the simulator's hard reset also wipes it)
+    assert camera.sadp_failures == 0
+
+
+async def test_commands_go_to_one_destination_and_the_fallback_only_without_an_answer(
+    responder: SadpResponder, make_camera: CameraFactory
+) -> None:
+    """The group first (the source's latest version), the broadcast address only if it is mute:
+    a camera that hears both would count a wrong password twice."""
+    camera = await make_camera(password=NEW_PASSWORD)
+    responder.cameras.append(camera)
+    mute = SadpResponder([camera])
+    await mute.start()
+    mute.silent = True
+    try:
+        settings = NetworkSettings("127.0.0.1", "255.0.0.0", "127.0.0.1", http_port=free_port())
+        both = SadpClient(
+            (responder.address, mute.address), bind_host="127.0.0.1", listen=None, timeout=0.3
+        )
+        device = await find(both, camera.mac)
+        assert (mute.requests["inquiry"], responder.requests["inquiry"]) == (1, 1)
+        outcome = await both.update_network(device, NEW_PASSWORD, settings)
+        assert outcome.target == responder.address
+        assert (responder.requests["update"], mute.requests["update"]) == (1, 0)
+        # The first destination is mute: the second gets it, once.
+        settings = replace(settings, http_port=free_port())
+        mute_first = SadpClient(
+            (mute.address, responder.address), bind_host="127.0.0.1", listen=None, timeout=0.3
+        )
+        outcome = await mute_first.update_network(device, NEW_PASSWORD, settings)
+        assert outcome.target == responder.address
+        assert (responder.requests["update"], mute.requests["update"]) == (2, 1)
+        assert outcome.sent == 2
+    finally:
+        mute.close()
 
 
 async def test_silent_device_times_out_and_nothing_is_resent(
@@ -147,12 +259,40 @@ async def test_silent_device_times_out_and_nothing_is_resent(
     camera = await make_camera()
     responder.cameras.append(camera)
     client = client_for(responder, timeout=0.3)
-    device = await client.find(camera.mac)
-    assert device is not None
+    device = await find(client, camera.mac)
     responder.silent = True
     with pytest.raises(SadpTimeoutError):
         await client.update_network(device, "x", NetworkSettings("127.0.0.1", "255.0.0.0", "0"))
     assert responder.requests["update"] == 1
+
+
+def test_salted_update_password_known_answer() -> None:
+    """The source's steps, computed outside this code: K with hashlib, the AES with OpenSSL
+    (``openssl enc -aes-128-ecb -nopad -K <K>`` over the 64-byte buffer)."""
+    salt = "fc5237a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabb947a"
+    uuid = "13A888A9-F1B1-4020-AE9F-05607682D23B"
+    key = hashlib.md5(
+        hashlib.sha256(f"admin{salt}N3w-Passw0rd".encode()).hexdigest().encode()
+    ).digest()
+    assert key.hex() == "45044a0b3e7930069c13f24d8396b200"
+    with_uuid, salted = sadp.update_password("N3w-Passw0rd", salt, "admin", uuid)
+    assert salted
+    assert with_uuid == (
+        "km2i2QPvSkQzTNZHVuHM/eVFecjGgj0yLDy69PT/VsgCnL5H2SgJtC6X+t9HAXn8+9b1+Zr6g54lONm2RnvjNw=="
+    )
+    zeros, _ = sadp.update_password(
+        "N3w-Passw0rd", salt, "admin", uuid, sadp.UpdateLayout.ZERO_TAIL
+    )
+    assert zeros == (
+        "km2i2QPvSkQzTNZHVuHM/Ss1D2Jh92bSBWhuSwFe0aIrNQ9iYfdm0gVobksBXtGiKzUPYmH3ZtIFaG5LAV7Rog=="
+    )
+    # The message carries the same Uuid its password was built with.
+    device = sadp.SadpDevice(mac="c0:56:e3:00:00:01", ipv4="192.0.0.64", activated=True, salt=salt)
+    update = sadp.update_message(
+        uuid, device, "N3w-Passw0rd", NetworkSettings("192.0.0.60", "255.255.0.0", "0"), "admin"
+    ).decode()
+    assert f"<Uuid>{uuid}</Uuid>" in update
+    assert f'<Password bSalt="true">{with_uuid}</Password>' in update
 
 
 def test_request_shapes_follow_the_captures() -> None:
@@ -176,7 +316,7 @@ def test_request_shapes_follow_the_captures() -> None:
         "<CommandPort>8000</CommandPort><IPv4SubnetMask>255.255.0.0</IPv4SubnetMask>"
     ) in update
     assert update.endswith("<DHCP>false</DHCP><HttpPort>80</HttpPort></Probe>")
-    salted, is_salted = sadp.update_password("password", "ab" * 32, "admin")
+    salted, is_salted = sadp.update_password("password", "ab" * 32, "admin", "U-2")
     assert is_salted
     assert len(base64.b64decode(salted)) == 64
 
@@ -188,12 +328,15 @@ def test_exchange_key_is_pkcs1_der_of_1024_bits() -> None:
     assert der.endswith(bytes.fromhex("0203010001"))  # e = 65537
     with pytest.raises(IsapiInvalidResponseError):
         sadp.open_exchange_code(key, "bm90IHNlYWxlZA==")
-    random_text = sadp.new_random()
+    random_text = secrets.token_hex(16)
     for mode in KeyMode:
         sealed = sadp.seal_password(random_text, NEW_PASSWORD, mode)
-        assert sadp.open_password(random_text, sealed, mode) == NEW_PASSWORD
-    with pytest.raises(IsapiInvalidResponseError):
-        sadp.open_password(random_text, sadp.seal_password(random_text, "x", KeyMode.HEX))
+        assert open_activation(random_text, sealed, str(mode)) == NEW_PASSWORD  # the camera's side
+    # Sealed with the other reading, it does not open.
+    assert (
+        open_activation(random_text, sadp.seal_password(random_text, "x", KeyMode.HEX), "ascii")
+        is None
+    )
 
 
 # ---- the parser under hostile input -----------------------------------------------------------

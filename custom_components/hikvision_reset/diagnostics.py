@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from .backups import CONF_BACKUP_PASSWORDS, CONF_SETTINGS_DOWNLOAD, async_list
 from .data import HikvisionConfigEntry
 from .lockout import async_get_memory
+from .recovery import CONF_SADP
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -43,6 +44,8 @@ async def async_get_config_entry_diagnostics(
             "backups": [b.describe() for b in await async_list(hass, str(entry.unique_id))],
             # What the camera offers for download, as learned from its answers.
             "settings_download": entry.data.get(CONF_SETTINGS_DOWNLOAD),
+            # Which SADP variants worked with this camera (tried first next time).
+            "sadp": entry.data.get(CONF_SADP),
             "last_restore": None
             if last is None
             else {

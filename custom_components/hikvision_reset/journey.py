@@ -35,9 +35,10 @@ from .isapi import (
     IsapiRiskyPasswordError,
 )
 from .isapi.activation import password_problem
-from .isapi.sadp import NetworkSettings, SadpDevice, SadpTimeoutError
+from .isapi.sadp import NetworkSettings, SadpCommandFailedError, SadpDevice, SadpTimeoutError
 from .login import client_from_data
 from .recovery import (
+    CONF_SADP,
     AddressTakenError,
     async_activate,
     async_find,
@@ -125,6 +126,7 @@ class CameraJourney(ConfigFlow):
         """Choose the new admin password and activate the camera (ISAPI if reachable, else SADP)."""
         base = self._base()
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             password = user_input[CONF_NEW_PASSWORD]
             if (problem := password_problem(password, base[CONF_USERNAME])) is not None:
@@ -132,9 +134,10 @@ class CameraJourney(ConfigFlow):
             else:
                 try:
                     if self._device is not None:
-                        self._activated_by = await async_activate(
+                        self._activated_by, learned = await async_activate(
                             self.hass, base, self._device, password
                         )
+                        self._learn(learned)
                     else:
                         data = {**base, CONF_HOST: self._host, CONF_PASSWORD: password}
                         await client_from_data(self.hass, data).activate(password)
@@ -142,6 +145,9 @@ class CameraJourney(ConfigFlow):
                     errors[CONF_NEW_PASSWORD] = "risky_password"
                 except SadpTimeoutError:
                     errors["base"] = "sadp_no_answer"
+                except SadpCommandFailedError as err:
+                    errors["base"] = "activation_refused"
+                    placeholders["tried"] = str(len(err.tried))
                 except IsapiConnectionError:
                     errors["base"] = "cannot_reach"
                 except IsapiError:
@@ -155,8 +161,19 @@ class CameraJourney(ConfigFlow):
                 {vol.Required(CONF_NEW_PASSWORD): password_selector("new-password")}
             ),
             errors=errors,
-            description_placeholders=self._placeholders(),
+            description_placeholders=self._placeholders(**placeholders),
         )
+
+    def _learn(self, learned: dict[str, Any]) -> None:
+        """Keep what SADP worked with: with the entry (reauth) or for the new one (adding)."""
+        if self._adding():
+            self._new_base[CONF_SADP] = learned
+            return
+        entry = self._get_reauth_entry()
+        if entry.data.get(CONF_SADP) != learned:
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_SADP: learned}
+            )
 
     async def _after_activation(self) -> ConfigFlowResult:
         """Activated: home already (same address, or a new camera that answers), or move it."""
@@ -179,6 +196,7 @@ class CameraJourney(ConfigFlow):
         assert self._device is not None
         assert self._new_password is not None
         errors: dict[str, str] = {}
+        refused: dict[str, str] = {}
         if user_input is not None:
             dhcp = bool(user_input.get(CONF_DHCP))
             settings = NetworkSettings(
@@ -189,11 +207,18 @@ class CameraJourney(ConfigFlow):
                 dhcp=dhcp,
             )
             try:
-                await async_move(self.hass, base, self._device, self._new_password, settings)
+                self._learn(
+                    await async_move(self.hass, base, self._device, self._new_password, settings)
+                )
             except AddressTakenError:
                 errors[CONF_HOST] = "address_in_use"
             except SadpTimeoutError:
                 errors["base"] = "sadp_no_answer"
+            except SadpCommandFailedError as err:
+                errors["base"] = "move_refused"
+                if err.retries_left is not None:  # the camera said how many remain
+                    errors["base"] = "move_refused_left"
+                refused = {"tried": str(err.sent), "attempts": str(err.retries_left)}
             except IsapiError:
                 errors["base"] = "move_failed"
             else:
@@ -225,7 +250,7 @@ class CameraJourney(ConfigFlow):
             data_schema=schema,
             errors=errors,
             description_placeholders=self._placeholders(
-                now=f"{self._device.ipv4}:{self._device.http_port or 80}"
+                now=f"{self._device.ipv4}:{self._device.http_port or 80}", **refused
             ),
         )
 

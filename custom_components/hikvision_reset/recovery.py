@@ -37,12 +37,18 @@ from .isapi.sadp import (
     DEFAULT_TARGETS,
     MULTICAST_GROUP,
     SADP_PORT,
+    KeyMode,
     NetworkSettings,
     SadpClient,
     SadpDevice,
+    SadpOutcome,
+    UpdateLayout,
 )
 from .login import client_from_data
 
+# What worked with this camera over SADP (kept with the entry, tried first next time):
+# {"key_mode": KeyMode, "update_layout": UpdateLayout, "target": "host:port"}.
+CONF_SADP: Final = "sadp"
 ENV_TARGETS: Final = "HIKVISION_RESET_SADP_TARGETS"
 ENV_LISTEN: Final = "HIKVISION_RESET_SADP_LISTEN"
 SEARCH_SECONDS: Final = 3.0
@@ -120,14 +126,34 @@ def device_data(base: dict[str, Any], device: SadpDevice, password: str) -> dict
     }
 
 
+def _first[T: str](known: str | None, choices: tuple[T, ...]) -> tuple[T, ...]:
+    """``choices`` with the one that worked last time (``known``) first."""
+    return tuple(sorted(choices, key=lambda choice: choice != known))
+
+
+def _target(learned: dict[str, Any]) -> tuple[str, int] | None:
+    text = learned.get("target")
+    return _address(text) if isinstance(text, str) and ":" in text else None
+
+
+def learned_sadp(learned: dict[str, Any], outcome: SadpOutcome, variant_key: str) -> dict[str, Any]:
+    """What an accepted SADP command teaches about this camera, added to what was known."""
+    updated = {**learned, "target": f"{outcome.target[0]}:{outcome.target[1]}"}
+    if outcome.variant is not None:
+        updated[variant_key] = outcome.variant
+    return updated
+
+
 async def async_activate(
     hass: HomeAssistant, base: dict[str, Any], device: SadpDevice, password: str
-) -> str:
+) -> tuple[str, dict[str, Any]]:
     """Activate ``device`` with ``password``: over ISAPI when its address answers, else SADP.
 
-    Returns ``"isapi"`` or ``"sadp"``; raises the client's errors (nothing is retried).
+    Returns ``"isapi"`` or ``"sadp"``, and what the camera taught (``CONF_SADP``); raises the
+    client's errors. SADP tries the key reading that worked before first, and the other once.
     """
     client = client_from_data(hass, device_data(base, device, password))
+    learned: dict[str, Any] = dict(base.get(CONF_SADP) or {})
     activated: bool | None
     try:
         async with asyncio.timeout(REACH_TIMEOUT):
@@ -136,11 +162,16 @@ async def async_activate(
         activated = None  # its web port is out of reach (another segment): SADP it is
     if activated is False:
         await client.activate(password)
-        return "isapi"
+        return "isapi", learned
     if activated:
         raise IsapiError("the camera's web page says it is already activated")
-    await sadp_client().activate(device, password)
-    return "sadp"
+    outcome = await sadp_client().activate(
+        device,
+        password,
+        key_modes=_first(learned.get("key_mode"), (KeyMode.ASCII, KeyMode.HEX)),
+        first_target=_target(learned),
+    )
+    return "sadp", learned_sadp(learned, outcome, "key_mode")
 
 
 async def async_guess_settings(hass: HomeAssistant, host: str, port: int) -> NetworkSettings:
@@ -203,15 +234,28 @@ async def async_move(
     device: SadpDevice,
     password: str,
     settings: NetworkSettings,
-) -> None:
+) -> dict[str, Any]:
     """Give ``device`` the network ``settings`` (SADP ``update``, with its admin password).
 
     Refused with :class:`AddressTakenError`, nothing sent, when another device already answers
-    at that address (the reset camera is not there: SADP found it elsewhere).
+    at that address (the reset camera is not there: SADP found it elsewhere). Returns what the
+    camera taught (``CONF_SADP``): the salted password's layout that worked is tried first next
+    time.
     """
     if not settings.dhcp and await _address_taken(hass, base, settings):
         raise AddressTakenError(settings.ipv4)
-    await sadp_client().update_network(device, password, settings, username=username_of(base))
+    learned: dict[str, Any] = dict(base.get(CONF_SADP) or {})
+    outcome = await sadp_client().update_network(
+        device,
+        password,
+        settings,
+        username=username_of(base),
+        layouts=_first(
+            learned.get("update_layout"), (UpdateLayout.UUID_TAIL, UpdateLayout.ZERO_TAIL)
+        ),
+        first_target=_target(learned),
+    )
+    return learned_sadp(learned, outcome, "update_layout")
 
 
 async def async_wait_back(hass: HomeAssistant, data: dict[str, Any]) -> DeviceInfo:

@@ -13,14 +13,21 @@ sources, *single source* = one):
 - **Activation** (shape confirmed; the AES key single source): ``exchangecode`` sends an RSA-1024
   public key (base64 PKCS#1 DER); the reply's ``Code`` is a random string sealed to it (PKCS#1
   v1.5); ``activate`` sends base64(AES-128-ECB(zero-padded random[:16] + password)). The AES key
-  is the ASCII of random[:16] in the one public SADP implementation (``KeyMode.ASCII``, the
-  default); the ISAPI analogue hex-decodes a 32-hex-digit random (``KeyMode.HEX``). Both are built.
+  is the ASCII of random[:16] in the one public SADP implementation (``KeyMode.ASCII``, sent
+  first); the ISAPI analogue hex-decodes a 32-hex-digit random (``KeyMode.HEX``, the one
+  fallback, after a refusal).
 - **Network settings** (``update``, confirmed), selected by MAC; the password is base64(MD5) —
   confirmed on 2018-2022 firmware — or, when the device announces a ``Salt``, the salted form
-  ``<Password bSalt="true">`` (single source). ``Result`` is ``success`` or ``failed``
-  (confirmed); ``denied``/``failure`` are single source and read as failures.
+  ``<Password bSalt="true">`` (single source): AES with K over K + ``";" + Uuid`` + zeros (the
+  source's latest version, sent first), or K + zeros (its first version, the one fallback).
+  ``Result`` is ``success`` or ``failed`` (confirmed); ``denied``/``failure`` are single source
+  and read as failures.
+- **Destinations**: the inquiry goes to the group and the broadcast address (confirmed); a
+  command to the group (the source's latest version), and to the broadcast address only when the
+  group does not answer.
 
-Nothing here retries: every command is sent once and waits for its answer or a timeout.
+Nothing here retries blindly: a command is sent once per destination and variant, and a
+password-bearing command at most twice in all (a device locks after six wrong ones).
 Destinations and the listening address are settings, so that tests can keep to loopback.
 """
 
@@ -32,6 +39,7 @@ from .client import (
     SadpClient,
     SadpCommandFailedError,
     SadpError,
+    SadpOutcome,
     SadpTimeoutError,
 )
 from .messages import (
@@ -39,11 +47,10 @@ from .messages import (
     NetworkSettings,
     SadpDevice,
     SadpReply,
+    UpdateLayout,
     encode_exchange_key,
     new_exchange_key,
-    new_random,
     open_exchange_code,
-    open_password,
     parse_reply,
     probe_message,
     seal_password,
@@ -62,13 +69,13 @@ __all__ = [
     "SadpCommandFailedError",
     "SadpDevice",
     "SadpError",
+    "SadpOutcome",
     "SadpReply",
     "SadpTimeoutError",
+    "UpdateLayout",
     "encode_exchange_key",
     "new_exchange_key",
-    "new_random",
     "open_exchange_code",
-    "open_password",
     "parse_reply",
     "probe_message",
     "seal_password",

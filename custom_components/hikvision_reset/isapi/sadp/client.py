@@ -1,25 +1,28 @@
-"""SADP's transport: sends a message once to the configured destinations, reads the answers.
+"""SADP's transport: sends each message once, reads the answers.
 
-See the package's docstring for the protocol and its sources.
+An inquiry goes to every destination; a command goes to one destination at a time (the group,
+then at most one fallback), and the sends of a password-bearing command are budgeted: a device
+counts every wrong password it hears. See the package's docstring for the protocol's sources.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
 import logging
 import socket
 from typing import Final
 import uuid as uuid_lib
 
 from ..errors import IsapiConnectionError, IsapiError, IsapiInvalidResponseError
-from ..xml import normalise_mac
 from .messages import (
     MAX_DATAGRAM,
     KeyMode,
     NetworkSettings,
     SadpDevice,
     SadpReply,
+    UpdateLayout,
     activate_message,
     encode_exchange_key,
     exchangecode_message,
@@ -54,13 +57,38 @@ class SadpTimeoutError(SadpError, IsapiConnectionError):
 
 
 class SadpCommandFailedError(SadpError):
-    """The device answered the command with a result other than ``success``."""
+    """The device refused the command (a ``Result`` other than ``success``).
 
-    def __init__(self, command: str, result: str) -> None:
-        """Keep what the device said."""
+    ``tried``: the variants sent (key readings, password layouts), in order; ``sent``: how many
+    times the command reached for the device; ``retries_left``: what the device said remains,
+    when it said so.
+    """
+
+    def __init__(
+        self,
+        command: str,
+        result: str,
+        *,
+        tried: tuple[str, ...] = (),
+        sent: int = 1,
+        retries_left: int | None = None,
+    ) -> None:
+        """Keep what the device said and what was tried."""
         super().__init__(f"{command}: the device answered {result or 'nothing'}")
         self.command = command
         self.result = result
+        self.tried = tried
+        self.sent = sent
+        self.retries_left = retries_left
+
+
+@dataclass(frozen=True, slots=True)
+class SadpOutcome:
+    """A command the device accepted: the variant that worked and where it was sent."""
+
+    variant: str | None  # a KeyMode or UpdateLayout; None when there was no choice (MD5)
+    target: Address
+    sent: int  # sends it took (each one of the device's attempts, for a password)
 
 
 class _Inbox(asyncio.DatagramProtocol):
@@ -80,7 +108,8 @@ class _Inbox(asyncio.DatagramProtocol):
 class SadpClient:
     """Sends SADP messages to ``targets`` and reads the answers.
 
-    Production defaults: the multicast group and the broadcast address on 37020, and a listener
+    Production defaults: the multicast group, then the broadcast address, on 37020 (commands go
+    to the group first: the protocol source's latest version), and a listener
     on 0.0.0.0:37020 joined to the group. Tests and the demo pass loopback addresses instead.
     """
 
@@ -140,9 +169,14 @@ class SadpClient:
         return sock
 
     async def _exchange(
-        self, message: bytes, wanted: str, mac: str | None, wait: float | None
+        self,
+        message: bytes,
+        wanted: str,
+        mac: str | None,
+        wait: float | None,
+        targets: tuple[Address, ...],
     ) -> list[SadpReply]:
-        """Send ``message`` once to every target; the replies of type ``wanted`` until timeout.
+        """Send ``message`` once to each of ``targets``; the replies of type ``wanted``.
 
         For a command (``mac`` given) the first reply from that MAC ends the wait.
         """
@@ -150,7 +184,7 @@ class SadpClient:
         sender, listeners = await self._open(queue)
         replies: list[SadpReply] = []
         try:
-            for target in self.targets:
+            for target in targets:
                 sender.sendto(message, target)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(wait or self.timeout):
@@ -170,50 +204,99 @@ class SadpClient:
         return replies
 
     async def discover(self, wait: float | None = None) -> list[SadpDevice]:
-        """Every device that answers an inquiry within ``wait`` seconds, once each (by MAC)."""
+        """Every device that answers an inquiry within ``wait`` seconds, once each (by MAC).
+
+        The inquiry goes to every target (the group and the broadcast address by default): it
+        asks, it changes nothing.
+        """
         uuid = str(uuid_lib.uuid4()).upper()
         found: dict[str, SadpDevice] = {}
-        for reply in await self._exchange(probe_message(uuid), "inquiry", None, wait):
+        message = probe_message(uuid)
+        for reply in await self._exchange(message, "inquiry", None, wait, self.targets):
             if reply.device is not None:
                 found.setdefault(reply.device.mac, reply.device)
         return list(found.values())
 
-    async def find(self, mac: str, wait: float | None = None) -> SadpDevice | None:
-        """The device with ``mac`` (any format), or None when it does not answer."""
-        wanted = normalise_mac(mac)
-        return next((d for d in await self.discover(wait) if d.mac == wanted), None)
+    def _command_targets(self, first: Address | None) -> tuple[Address, ...]:
+        """Where a command goes, in order: the one that answered last time, then the others."""
+        ordered = [t for t in self.targets if t == first] + [t for t in self.targets if t != first]
+        return tuple(ordered[:2])  # the choice (the group) and at most one fallback
 
     async def _command(
-        self, message: bytes, command: str, device: SadpDevice, wait: float | None
-    ) -> SadpReply:
-        replies = await self._exchange(message, command, device.mac, wait)
-        if not replies:
-            raise SadpTimeoutError(f"{command}: no answer from {device.mac}")
-        reply = replies[0]
-        if reply.result != _SUCCESS:
-            raise SadpCommandFailedError(command, reply.result or "")
-        return reply
+        self,
+        message: bytes,
+        command: str,
+        device: SadpDevice,
+        *,
+        wait: float | None,
+        targets: tuple[Address, ...],
+        budget: list[int],
+    ) -> tuple[SadpReply, Address]:
+        """Send a command to one destination at a time until one answers.
+
+        Each send spends one of ``budget`` (a device counts a wrong password each time it hears
+        one); a destination that does not answer gives way to the next. Raises
+        :class:`SadpTimeoutError` when none answers, or the budget is spent.
+        """
+        for target in targets:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            replies = await self._exchange(message, command, device.mac, wait, (target,))
+            if replies:
+                return replies[0], target
+        raise SadpTimeoutError(f"{command}: no answer from {device.mac}")
 
     async def activate(
         self,
         device: SadpDevice,
         password: str,
         *,
-        key_mode: KeyMode = KeyMode.ASCII,
+        key_modes: tuple[KeyMode, ...] = (KeyMode.ASCII, KeyMode.HEX),
+        first_target: Address | None = None,
         wait: float | None = None,
-    ) -> None:
-        """Activate an inactive device with ``password``: ``exchangecode``, then ``activate``."""
-        key = await asyncio.to_thread(new_exchange_key)
-        uuid = str(uuid_lib.uuid4()).upper()
-        exchange = exchangecode_message(uuid, device.dashed_mac, encode_exchange_key(key))
-        reply = await self._command(exchange, "exchangecode", device, wait)
-        if not reply.code:
-            raise IsapiInvalidResponseError("exchangecode reply without Code")
-        random = open_exchange_code(key, reply.code)
-        sealed = seal_password(random, password, key_mode)
-        await self._command(
-            activate_message(uuid, device.dashed_mac, sealed), "activate", device, wait
-        )
+    ) -> SadpOutcome:
+        """Activate an inactive device with ``password``: ``exchangecode``, then ``activate``.
+
+        How the AES key is made from the device's random string is single source: the first of
+        ``key_modes`` is sent, and when the device refuses it, the other once (a new
+        ``exchangecode`` each time). At most two ``activate`` sends.
+        """
+        targets = self._command_targets(first_target)
+        budget = [2]
+        tried: list[str] = []
+        refusal: SadpCommandFailedError | None = None
+        for mode in key_modes[:2]:
+            key = await asyncio.to_thread(new_exchange_key)
+            uuid = str(uuid_lib.uuid4()).upper()
+            exchange = exchangecode_message(uuid, device.dashed_mac, encode_exchange_key(key))
+            reply, target = await self._command(
+                exchange, "exchangecode", device, wait=wait, targets=targets, budget=[2]
+            )
+            if reply.result != _SUCCESS or not reply.code:
+                raise SadpCommandFailedError("exchangecode", reply.result or "")
+            random = open_exchange_code(key, reply.code)
+            try:
+                sealed = seal_password(random, password, mode)
+            except IsapiInvalidResponseError:  # this reading cannot apply: nothing is sent
+                continue
+            message = activate_message(uuid, device.dashed_mac, sealed)
+            answer, target = await self._command(
+                message, "activate", device, wait=wait, targets=(target,), budget=budget
+            )
+            tried.append(str(mode))
+            if answer.result == _SUCCESS:
+                return SadpOutcome(str(mode), target, 2 - budget[0])
+            refusal = SadpCommandFailedError(
+                "activate",
+                answer.result or "",
+                tried=tuple(tried),
+                sent=2 - budget[0],
+                retries_left=answer.retries_left,
+            )
+        if refusal is None:
+            raise IsapiInvalidResponseError("exchangecode: no key reading fits the random string")
+        raise refusal
 
     async def update_network(
         self,
@@ -222,9 +305,40 @@ class SadpClient:
         settings: NetworkSettings,
         *,
         username: str = "admin",
+        layouts: tuple[UpdateLayout, ...] = (UpdateLayout.UUID_TAIL, UpdateLayout.ZERO_TAIL),
+        first_target: Address | None = None,
         wait: float | None = None,
-    ) -> None:
-        """Set ``device``'s network settings (it needs its admin password). Sent once."""
-        uuid = str(uuid_lib.uuid4()).upper()
-        message = update_message(uuid, device, password, settings, username)
-        await self._command(message, "update", device, wait)
+    ) -> SadpOutcome:
+        """Set ``device``'s network settings (it needs its admin password).
+
+        A device that announces a ``Salt`` takes the salted password, whose layout is single
+        source: the first of ``layouts``, and on a refusal the other once. Never more than two
+        ``update`` sends (of the device's six attempts before it locks), whatever the answers.
+        """
+        targets = self._command_targets(first_target)
+        budget = [2]
+        tried: list[str] = []
+        refusal: SadpCommandFailedError | None = None
+        for layout in layouts[:2] if device.salt else (None,):
+            if budget[0] <= 0:
+                break
+            uuid = str(uuid_lib.uuid4()).upper()
+            message = update_message(
+                uuid, device, password, settings, username, layout=layout or UpdateLayout.UUID_TAIL
+            )
+            reply, target = await self._command(
+                message, "update", device, wait=wait, targets=targets, budget=budget
+            )
+            tried.append(str(layout or "md5"))
+            if reply.result == _SUCCESS:
+                return SadpOutcome(None if layout is None else str(layout), target, 2 - budget[0])
+            refusal = SadpCommandFailedError(
+                "update",
+                reply.result or "",
+                tried=tuple(tried),
+                sent=2 - budget[0],
+                retries_left=reply.retries_left,
+            )
+            targets = (target,)  # it answered there: the other layout goes there too
+        assert refusal is not None
+        raise refusal

@@ -9,7 +9,6 @@ import base64
 from dataclasses import dataclass
 from enum import StrEnum
 import hashlib
-import secrets
 import socket
 from typing import Final
 from xml.sax.saxutils import escape
@@ -29,6 +28,13 @@ class KeyMode(StrEnum):
 
     ASCII = "ascii"  # the ASCII of its first 16 characters (the public SADP implementation)
     HEX = "hex"  # its first 32 characters hex-decoded (as ISAPI's activation does)
+
+
+class UpdateLayout(StrEnum):
+    """What follows K in the 64-byte buffer of a salted ``update`` password."""
+
+    UUID_TAIL = "uuid_tail"  # ";" + the message's Uuid, then zeros (the source's latest version)
+    ZERO_TAIL = "zero_tail"  # zeros only (the source's first version, the same day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,12 @@ class SadpReply:
     result: str | None
     code: str | None
     device: SadpDevice | None
+    retries_left: int | None = None  # when a refusal says how many attempts remain
+
+
+# A refusal that says how many attempts remain: no public capture names the field, so any
+# integer element whose name speaks of retries or what remains is read.
+_RETRY_WORDS: Final = ("retry", "remain", "left", "residual")
 
 
 def _bool(text: str | None) -> bool | None:
@@ -118,12 +130,18 @@ def parse_reply(data: bytes) -> SadpReply | None:
             salt=child_text(root, "Salt", limit=128),
             locked=_bool(texts.get("DeviceLock")),
         )
+    retries = [
+        int(value)
+        for name, value in texts.items()
+        if any(word in name.lower() for word in _RETRY_WORDS) and value.isdigit()
+    ]
     return SadpReply(
         uuid=texts.get("Uuid", ""),
         types=texts.get("Types", "").strip().lower(),  # "activate " has a space on some firmware
         result=(texts.get("Result") or "").strip().lower() or None,
         code=child_text(root, "Code", limit=4096),
         device=device,
+        retries_left=min(retries) if retries and max(retries) < 100 else None,
     )
 
 
@@ -180,10 +198,16 @@ class NetworkSettings:
 
 
 def update_message(
-    uuid: str, device: SadpDevice, password: str, settings: NetworkSettings, username: str
+    uuid: str,
+    device: SadpDevice,
+    password: str,
+    settings: NetworkSettings,
+    username: str,
+    *,
+    layout: UpdateLayout = UpdateLayout.UUID_TAIL,
 ) -> bytes:
     """``update``: network settings for the device with ``device``'s MAC, with its password."""
-    value, salted = update_password(password, device.salt, username)
+    value, salted = update_password(password, device.salt, username, uuid, layout)
     attribute = ' bSalt="true"' if salted else ""
     head = _fields([("PWErrorParse", "true"), ("MAC", device.dashed_mac)])
     rest = [
@@ -238,10 +262,9 @@ def _aes_key(random: str, mode: KeyMode) -> bytes:
     return random[:16].encode()
 
 
-def _ecb(key: bytes, plain: bytes, *, decrypt: bool = False) -> bytes:
-    cipher = Cipher(algorithms.AES(key), modes.ECB())
-    worker = cipher.decryptor() if decrypt else cipher.encryptor()
-    return worker.update(plain) + worker.finalize()
+def _ecb(key: bytes, plain: bytes) -> bytes:
+    encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    return encryptor.update(plain) + encryptor.finalize()
 
 
 def seal_password(random: str, password: str, mode: KeyMode = KeyMode.ASCII) -> str:
@@ -251,31 +274,25 @@ def seal_password(random: str, password: str, mode: KeyMode = KeyMode.ASCII) -> 
     return base64.b64encode(_ecb(_aes_key(random, mode), plain)).decode()
 
 
-def open_password(random: str, sealed: str, mode: KeyMode = KeyMode.ASCII) -> str:
-    """The password in an ``activate`` (device side; the simulator uses it)."""
-    try:
-        plain = _ecb(_aes_key(random, mode), base64.b64decode(sealed, validate=True), decrypt=True)
-    except ValueError as err:
-        raise IsapiInvalidResponseError("bad activate password") from err
-    if plain[:16] != random[:16].encode():
-        raise IsapiInvalidResponseError("activate password sealed with another key")
-    return plain[16:].rstrip(b"\0").decode("utf-8", errors="replace")
-
-
-def update_password(password: str, salt: str | None, username: str) -> tuple[str, bool]:
+def update_password(
+    password: str,
+    salt: str | None,
+    username: str,
+    uuid: str = "",
+    layout: UpdateLayout = UpdateLayout.UUID_TAIL,
+) -> tuple[str, bool]:
     """``<Password>`` of ``update``, and whether it is the salted form.
 
-    Without a salt: base64 of the raw MD5 of the password (confirmed). With one (newer firmware):
-    K = MD5 of the lower-case hex SHA-256 of username + salt + password, and the value is
-    base64(AES-128-ECB with key K over K followed by 48 zero bytes) (single source).
+    Without a salt: base64 of the raw MD5 of the password (confirmed). With one (newer firmware,
+    single source): K = MD5 of the lower-case hex SHA-256 of username + salt + password; the
+    value is base64(AES-128-ECB with key K over 64 bytes): K, then ``";" + uuid`` (the message's
+    own Uuid, ``UUID_TAIL``, the source's latest version) or nothing (``ZERO_TAIL``), then zeros.
     """
     if not salt:
         return base64.b64encode(hashlib.md5(password.encode()).digest()).decode(), False
     inner = hashlib.sha256(f"{username}{salt}{password}".encode()).hexdigest()
     key = hashlib.md5(inner.encode()).digest()
-    return base64.b64encode(_ecb(key, key + b"\0" * 48)).decode(), True
-
-
-def new_random() -> str:
-    """A device's random string for ``exchangecode`` (simulator side): 32 hex characters."""
-    return secrets.token_hex(16)
+    tail = f";{uuid}".encode() if layout is UpdateLayout.UUID_TAIL else b""
+    buffer = (key + tail)[:64]
+    buffer += b"\0" * (64 - len(buffer))
+    return base64.b64encode(_ecb(key, buffer)).decode(), True
