@@ -21,16 +21,24 @@ from .test_reauth import NEW_PASSWORD, Journey, broken_entry, wait_progress
 SALT = "fc5237a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabb947a"
 
 
-async def journey_home(
-    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, responder: SadpResponder
+async def reset_and_activate(
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera
 ) -> Journey:
-    """Hard reset out of HTTP's reach, then the whole journey with the suggested settings."""
+    """Hard reset out of HTTP's reach, then the journey up to the new password's answer."""
     await camera.hard_reset("127.0.0.1")
     entry = hass.config_entries.async_entries("hikvision_reset")[0]
     journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
     await journey.send({})  # "I have reset it"
     await journey.send({"new_password": NEW_PASSWORD})
+    return journey
+
+
+async def journey_home(
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, responder: SadpResponder
+) -> Journey:
+    """The whole journey with the suggested settings."""
+    journey = await reset_and_activate(hass, http, camera)
     assert journey.last["step_id"] == "move", journey.last
     form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
     await journey.send(form)
@@ -104,12 +112,7 @@ async def test_a_camera_that_refuses_every_form_is_told_plainly(
     camera.salt, camera.sadp_retry_field = SALT, "RetryTimes"
     sadp_responder.cameras.append(camera)
     await broken_entry(hass, camera)
-    await camera.hard_reset("127.0.0.1")
-    entry = hass.config_entries.async_entries("hikvision_reset")[0]
-    journey = await Journey.open(hass, http, entry)
-    await journey.send({"next_step_id": "reset_steps"})
-    await journey.send({})
-    await journey.send({"new_password": NEW_PASSWORD})
+    journey = await reset_and_activate(hass, http, camera)
     form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
     camera.password = "Someone-Else1"  # changed in between: every form is refused
     await journey.send(form)
@@ -136,12 +139,7 @@ async def test_activation_refused_in_both_readings_says_what_to_do(
     camera.refuse_passwords = frozenset({NEW_PASSWORD})
     sadp_responder.cameras.append(camera)
     await broken_entry(hass, camera)
-    await camera.hard_reset("127.0.0.1")
-    entry = hass.config_entries.async_entries("hikvision_reset")[0]
-    journey = await Journey.open(hass, http, entry)
-    await journey.send({"next_step_id": "reset_steps"})
-    await journey.send({})
-    await journey.send({"new_password": NEW_PASSWORD})
+    journey = await reset_and_activate(hass, http, camera)
     seen = await journey.seen()
     assert seen.step == "activate"
     assert seen.errors["base"].startswith(

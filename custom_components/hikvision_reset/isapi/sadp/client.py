@@ -91,6 +91,13 @@ class SadpOutcome:
     sent: int  # sends it took (each one of the device's attempts, for a password)
 
 
+def _refusal(command: str, reply: SadpReply, tried: list[str], sent: int) -> SadpCommandFailedError:
+    """The error of a refused command, with what was tried and what the device said."""
+    return SadpCommandFailedError(
+        command, reply.result or "", tried=tuple(tried), sent=sent, retries_left=reply.retries_left
+    )
+
+
 class _Inbox(asyncio.DatagramProtocol):
     """Queues the datagrams a socket receives (bounded; oversized ones are dropped)."""
 
@@ -287,13 +294,7 @@ class SadpClient:
             tried.append(str(mode))
             if answer.result == _SUCCESS:
                 return SadpOutcome(str(mode), target, 2 - budget[0])
-            refusal = SadpCommandFailedError(
-                "activate",
-                answer.result or "",
-                tried=tuple(tried),
-                sent=2 - budget[0],
-                retries_left=answer.retries_left,
-            )
+            refusal = _refusal("activate", answer, tried, 2 - budget[0])
         if refusal is None:
             raise IsapiInvalidResponseError("exchangecode: no key reading fits the random string")
         raise refusal
@@ -332,13 +333,7 @@ class SadpClient:
             tried.append(str(layout or "md5"))
             if reply.result == _SUCCESS:
                 return SadpOutcome(None if layout is None else str(layout), target, 2 - budget[0])
-            refusal = SadpCommandFailedError(
-                "update",
-                reply.result or "",
-                tried=tuple(tried),
-                sent=2 - budget[0],
-                retries_left=reply.retries_left,
-            )
+            refusal = _refusal("update", reply, tried, 2 - budget[0])
             targets = (target,)  # it answered there: the other layout goes there too
         assert refusal is not None
         raise refusal
