@@ -119,6 +119,7 @@ def test_exception_translations_match_the_code() -> None:
         const.REASON_LOCKED,
         const.REASON_NOT_ACTIVATED,
         const.REASON_RESTORED_FULL,
+        const.REASON_AWAY,
     }
     literal |= set(re.findall(r'\bkey = "(\w+)"', source("services.py")))
     literal -= set(EN["selector"])  # selectors' translation keys are not exceptions

@@ -12,7 +12,9 @@ from .const import DOMAIN
 from .coordinator import HikvisionCoordinator, async_cancel_unlock_retries
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
 from .lockout import async_get_memory
-from .restore import Restorer
+from .pending import RESTORE, async_get_pending
+from .recovery import async_first_login
+from .restore import Restorer, device_info_from
 from .services import async_setup_services
 from .trouble import async_clear_trouble
 
@@ -34,11 +36,24 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -> bool:
-    """Set up one camera."""
+    """Set up one camera; a restore that a restart interrupted is picked up where it was.
+
+    While a restore is followed the camera may well not answer: the entry is set up from what
+    the camera said before (kept with the restore), and the follow resumes.
+    """
     coordinator = HikvisionCoordinator(hass, entry, await async_get_memory(hass))
-    await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = HikvisionRuntimeData(coordinator, Restorer(hass, entry, coordinator))
+    pending = await async_get_pending(hass)
+    under_way = pending.get(RESTORE, entry.entry_id)
+    known = device_info_from(under_way.get("device")) if under_way else None
+    if known is not None:
+        coordinator.async_set_updated_data(known)
+    else:
+        await async_first_login(hass, entry, coordinator)
+    restorer = Restorer(hass, entry, coordinator)
+    entry.runtime_data = HikvisionRuntimeData(coordinator, restorer)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if under_way is not None and not (known is not None and restorer.resume(under_way)):
+        await pending.async_set(RESTORE, entry.entry_id, None)  # unreadable: nothing to resume
     return True
 
 
@@ -54,5 +69,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
     """
     async_clear_trouble(hass, entry.entry_id)
     async_cancel_unlock_retries(hass, entry.entry_id)
+    await (await async_get_pending(hass)).async_forget(entry.entry_id)
     if entry.unique_id:
         await async_remove_all(hass, entry.unique_id)

@@ -27,8 +27,9 @@ from .const import CONF_MODEL, DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME,
 from .isapi.sadp import SadpDevice
 from .journey import password_selector
 from .login import async_try_login
+from .pending import ADDITION, async_get_pending
 from .reauth import ReauthSteps
-from .recovery import async_search
+from .recovery import async_answers, async_search
 
 
 def _connection_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
@@ -114,7 +115,8 @@ class HikvisionResetConfigFlow(ReauthSteps, domain=DOMAIN):
             if choice == CHOICE_MANUAL:
                 return await self.async_step_manual()
             device = self._found[choice]
-            if device.activated is False:
+            kept = (await async_get_pending(self.hass)).get(ADDITION, device.mac)
+            if device.activated is False or (device.activated and kept):
                 self._device, self._host = device, device.ipv4
                 self._new_base = {
                     CONF_HOST: device.ipv4,
@@ -125,7 +127,14 @@ class HikvisionResetConfigFlow(ReauthSteps, domain=DOMAIN):
                     CONF_PASSWORD: "",
                     CONF_MODEL: device.model,
                 }
+            if device.activated is False:
                 return await self.async_step_activate()
+            if kept:  # Home Assistant activated it before a restart: it knows the password
+                self._new_password = str(kept[CONF_PASSWORD])
+                port = device.http_port or DEFAULT_PORT
+                reachable = await async_answers(self.hass, self._new_base, device.ipv4, port)
+                self._activated_by = "isapi" if reachable else "sadp"
+                return await self._after_activation()
             self._discovered_host = device.ipv4
             self._discovered_port = device.http_port
             return await self.async_step_manual()

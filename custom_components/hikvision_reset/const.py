@@ -34,6 +34,8 @@ ATTR_DEVICE_ID: Final = "device_id"
 ATTR_MODE: Final = "mode"
 ATTR_STAGE: Final = "stage"
 
+STAGE_SENDING: Final = "sending"  # kept before the command goes out (never shown)
+STAGE_INTERRUPTED: Final = "interrupted"  # Home Assistant restarted during the follow
 STAGE_ACCEPTED: Final = "accepted"
 STAGE_UNCONFIRMED: Final = "unconfirmed"
 STAGE_OFFLINE: Final = "offline"
@@ -46,5 +48,8 @@ REASON_INVALID_AUTH: Final = "invalid_auth"
 REASON_LOCKED: Final = "account_locked"
 REASON_NOT_ACTIVATED: Final = "not_activated"
 REASON_RESTORED_FULL: Final = "restored_full"
+REASON_AWAY: Final = "away"  # activated by Home Assistant, not back at its address yet
+# The camera is inactive, or not home: the journey starts by finding it.
+INACTIVE_REASONS: Final = frozenset({REASON_NOT_ACTIVATED, REASON_RESTORED_FULL, REASON_AWAY})
 
 CONF_MODEL: Final = "model"

@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from .backups import CONF_BACKUP_PASSWORDS, CONF_SETTINGS_DOWNLOAD, async_list
 from .data import HikvisionConfigEntry
 from .lockout import async_get_memory
+from .pending import JOURNEY, RESTORE, async_get_pending
 from .recovery import CONF_SADP
 
 TO_REDACT = {
@@ -32,6 +33,8 @@ async def async_get_config_entry_diagnostics(
     restorer = entry.runtime_data.restorer
     last = restorer.last
     memory = await async_get_memory(hass)
+    pending = await async_get_pending(hass)
+    under_way = pending.get(RESTORE, entry.entry_id) or {}
     return async_redact_data(
         {
             "entry": {"data": dict(entry.data), "unique_id": entry.unique_id, "title": entry.title},
@@ -46,6 +49,11 @@ async def async_get_config_entry_diagnostics(
             "settings_download": entry.data.get(CONF_SETTINGS_DOWNLOAD),
             # Which SADP variants worked with this camera (tried first next time).
             "sadp": entry.data.get(CONF_SADP),
+            # What a restart would resume: a restore being followed, a way home not finished.
+            "under_way": {
+                "restore": {k: v for k, v in under_way.items() if k != "device"} or None,
+                "journey": pending.get(JOURNEY, entry.entry_id),
+            },
             "last_restore": None
             if last is None
             else {

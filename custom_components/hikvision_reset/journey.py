@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.helpers import device_registry as dr, selector
+from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from . import const
 from .backups import CONF_BACKUP_PASSWORDS, Backup, async_list, async_read
-from .const import CONF_MODEL, DEFAULT_PORT, DOMAIN, HARD_RESET_ADDRESS, LOGGER
+from .const import CONF_MODEL, DEFAULT_PORT, HARD_RESET_ADDRESS, LOGGER
+from .events import async_fire_restore
 from .isapi import (
     DeviceInfo,
     IsapiConnectionError,
@@ -37,6 +38,7 @@ from .isapi import (
 from .isapi.activation import password_problem
 from .isapi.sadp import NetworkSettings, SadpCommandFailedError, SadpDevice, SadpTimeoutError
 from .login import client_from_data
+from .pending import ADDITION, JOURNEY, PENDING_KEY, async_get_pending
 from .recovery import (
     CONF_SADP,
     AddressTakenError,
@@ -154,6 +156,7 @@ class CameraJourney(ConfigFlow):
                     errors["base"] = "activation_failed"
                 else:
                     self._new_password = password
+                    await self._keep_password(password)
                     return await self._after_activation()
         return self.async_show_form(
             step_id="activate",
@@ -162,6 +165,42 @@ class CameraJourney(ConfigFlow):
             ),
             errors=errors,
             description_placeholders=self._placeholders(**placeholders),
+        )
+
+    async def _keep_password(self, password: str) -> None:
+        """The camera took the password Home Assistant set: keep it now, before any other step.
+
+        A restart anywhere later then still logs in with it (and resumes the way home).
+        """
+        pending = await async_get_pending(self.hass)
+        mac = self._device.mac if self._device else None
+        record = {"stage": "activated", "mac": mac, "at": dt_util.utcnow().isoformat()}
+        if self._adding():
+            if mac is not None:
+                await pending.async_set(ADDITION, mac, {**record, CONF_PASSWORD: password})
+            return
+        entry = self._get_reauth_entry()
+        self.hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_PASSWORD: password}
+        )
+        await pending.async_set(JOURNEY, entry.entry_id, record)
+
+    async def _keep_moved(self, settings: NetworkSettings) -> None:
+        """The camera took its new network settings: the entry points there from now on."""
+        if self._adding():
+            return
+        entry = self._get_reauth_entry()
+        if not settings.dhcp:
+            self.hass.config_entries.async_update_entry(
+                entry,
+                data={**entry.data, CONF_HOST: settings.ipv4, CONF_PORT: settings.http_port},
+            )
+        pending = await async_get_pending(self.hass)
+        journey = pending.get(JOURNEY, entry.entry_id) or {}
+        await pending.async_set(
+            JOURNEY,
+            entry.entry_id,
+            {**journey, "stage": "moved", "at": dt_util.utcnow().isoformat()},
         )
 
     def _learn(self, learned: dict[str, Any]) -> None:
@@ -210,6 +249,7 @@ class CameraJourney(ConfigFlow):
                 self._learn(
                     await async_move(self.hass, base, self._device, self._new_password, settings)
                 )
+                await self._keep_moved(settings)
             except AddressTakenError:
                 errors[CONF_HOST] = "address_in_use"
             except SadpTimeoutError:
@@ -311,6 +351,8 @@ class CameraJourney(ConfigFlow):
         if self._adding():
             await self.async_set_unique_id(info.serial_number, raise_on_progress=False)
             self._abort_if_unique_id_configured()
+            if self._device is not None and (pending := self.hass.data.get(PENDING_KEY)):
+                pending.forget_soon(ADDITION, self._device.mac)
             return self.async_create_entry(
                 title=info.display_name, data={**self._back_data, CONF_MODEL: info.model}
             )
@@ -385,20 +427,14 @@ class CameraJourney(ConfigFlow):
         )
 
     def _fire_recovered(self) -> None:
-        if self._recovered_fired:  # once per journey, whatever calls the last step twice
+        """Home at last: the journey's record goes, and automations hear it.
+
+        Once per journey, whatever calls the last step twice; nothing here awaits.
+        """
+        if self._recovered_fired:
             return
         self._recovered_fired = True
         entry = self._get_reauth_entry()
-        device = dr.async_get(self.hass).async_get_device_by_identifier(
-            (DOMAIN, str(entry.unique_id)), entry.entry_id
-        )
-        self.hass.bus.async_fire(
-            const.EVENT_RESTORE,
-            {
-                "device_id": device.id if device else None,
-                "entry_id": entry.entry_id,
-                "name": entry.title,
-                const.ATTR_MODE: "activation",
-                const.ATTR_STAGE: const.STAGE_RECOVERED,
-            },
-        )
+        if (pending := self.hass.data.get(PENDING_KEY)) is not None:
+            pending.forget_soon(JOURNEY, entry.entry_id)
+        async_fire_restore(self.hass, entry, "activation", const.STAGE_RECOVERED)

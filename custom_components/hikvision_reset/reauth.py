@@ -28,9 +28,11 @@ import voluptuous as vol
 from . import const
 from .const import CONF_MODEL
 from .isapi import IsapiConnectionError, IsapiError
+from .isapi.sadp import SadpDevice
 from .journey import CameraJourney, password_selector
 from .lockout import async_get_memory
 from .login import async_try_login, client_from_data, key_from_data
+from .pending import JOURNEY, async_get_pending
 from .recovery import async_find, entry_mac
 from .reset_guide import guide_for
 from .trouble import Trouble, trouble_for
@@ -45,7 +47,7 @@ class ReauthSteps(CameraJourney):
 
     def _inactive(self) -> bool:
         """The camera came back inactive (reset): the journey starts at finding it."""
-        return self._trouble().reason in (const.REASON_NOT_ACTIVATED, const.REASON_RESTORED_FULL)
+        return self._trouble().reason in const.INACTIVE_REASONS
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -109,9 +111,7 @@ class ReauthSteps(CameraJourney):
         if not self._soft_checked:
             self._soft_checked = True
             entry = self._get_reauth_entry()
-            device = await async_find(
-                entry_mac(self.hass, entry.entry_id, entry.unique_id), entry.unique_id
-            )
+            device = await async_find(entry_mac(self.hass, entry), entry.unique_id)
             if (
                 device is not None
                 and device.activated
@@ -152,6 +152,12 @@ class ReauthSteps(CameraJourney):
     async_step_reset_sadp = async_step_reset_hard
     async_step_reset_unknown = async_step_reset_hard
 
+    async def _activated_before(self, device: SadpDevice) -> bool:
+        """Whether Home Assistant activated this camera in a journey a restart cut short."""
+        entry = self._get_reauth_entry()
+        journey = (await async_get_pending(self.hass)).get(JOURNEY, entry.entry_id)
+        return journey is not None and journey.get("mac") in (None, device.mac)
+
     async def async_step_find_camera(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -164,13 +170,14 @@ class ReauthSteps(CameraJourney):
         errors: dict[str, str] = {}
         if user_input is not None or not self._searched:
             self._searched = True
-            device = await async_find(
-                entry_mac(self.hass, entry.entry_id, entry.unique_id), entry.unique_id
-            )
+            device = await async_find(entry_mac(self.hass, entry), entry.unique_id)
             if device is not None:
                 self._device, self._host = device, device.ipv4
                 if device.activated is False:
                     return await self.async_step_activate()
+                if self._new_password is None and await self._activated_before(device):
+                    # Home Assistant activated it before a restart: the entry has its password.
+                    self._new_password = entry.data[CONF_PASSWORD]
                 if self._new_password is not None:  # activated in this journey: bring it home
                     return await self.async_step_move()
                 errors["base"] = "still_activated"

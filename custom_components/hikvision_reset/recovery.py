@@ -20,12 +20,21 @@ import os
 from typing import Any, Final
 
 from homeassistant.components import network
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 
+from . import const
 from .const import DOMAIN, LOGGER
+from .events import async_fire_restore, camera_device
 from .isapi import (
     DeviceInfo,
     IsapiAuthenticationError,
@@ -45,6 +54,8 @@ from .isapi.sadp import (
     UpdateLayout,
 )
 from .login import client_from_data
+from .pending import JOURNEY, async_get_pending
+from .trouble import Trouble, async_report_trouble
 
 # What worked with this camera over SADP (kept with the entry, tried first next time):
 # {"key_mode": KeyMode, "update_layout": UpdateLayout, "target": "host:port"}.
@@ -84,9 +95,9 @@ def sadp_client() -> SadpClient:
     return SadpClient(targets, listen=("0.0.0.0", SADP_PORT))
 
 
-def entry_mac(hass: HomeAssistant, entry_id: str, unique_id: str | None) -> str | None:
+def entry_mac(hass: HomeAssistant, entry: ConfigEntry[Any]) -> str | None:
     """The camera's MAC address, as its device in the registry has it."""
-    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, str(unique_id)), entry_id)
+    device = camera_device(hass, entry)
     if device is None:
         return None
     return next((v for kind, v in device.connections if kind == dr.CONNECTION_NETWORK_MAC), None)
@@ -211,13 +222,9 @@ class AddressTakenError(Exception):
     """Another device already answers at the address the camera would get."""
 
 
-async def _address_taken(
-    hass: HomeAssistant, base: dict[str, Any], settings: NetworkSettings
-) -> bool:
-    """Whether something already answers at the settings' address and web port (no login)."""
-    client = client_from_data(
-        hass, {**base, CONF_HOST: settings.ipv4, CONF_PORT: settings.http_port}
-    )
+async def async_answers(hass: HomeAssistant, base: dict[str, Any], host: str, port: int) -> bool:
+    """Whether something answers HTTP at ``host:port`` (asked briefly, without a login)."""
+    client = client_from_data(hass, {**base, CONF_HOST: host, CONF_PORT: port})
     try:
         async with asyncio.timeout(REACH_TIMEOUT):
             await client.is_activated()
@@ -242,7 +249,7 @@ async def async_move(
     camera taught (``CONF_SADP``): the salted password's layout that worked is tried first next
     time.
     """
-    if not settings.dhcp and await _address_taken(hass, base, settings):
+    if not settings.dhcp and await async_answers(hass, base, settings.ipv4, settings.http_port):
         raise AddressTakenError(settings.ipv4)
     learned: dict[str, Any] = dict(base.get(CONF_SADP) or {})
     outcome = await sadp_client().update_network(
@@ -282,3 +289,38 @@ async def async_wait_back(hass: HomeAssistant, data: dict[str, Any]) -> DeviceIn
 def username_of(data: dict[str, Any]) -> str:
     """The admin user name of an entry's data."""
     return str(data.get(CONF_USERNAME) or "admin")
+
+
+def _away(journey: dict[str, Any]) -> bool:
+    """The camera Home Assistant activated is not home, and will not come on its own."""
+    if journey.get("stage") != "moved":
+        return True  # activated where Home Assistant cannot reach it (192.168.1.64)
+    since = dt_util.parse_datetime(str(journey.get("at")))
+    return since is None or (dt_util.utcnow() - since).total_seconds() > BACK_TIMEOUT
+
+
+async def async_first_login(
+    hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: DataUpdateCoordinator[Any]
+) -> None:
+    """The entry's first login, or the way home again for a camera not home yet.
+
+    A camera Home Assistant activated but did not bring home (a restart cut the journey short)
+    opens the journey again instead of retrying setup forever. The entry already holds the
+    password the camera accepted: one login, with that password.
+    """
+    pending = await async_get_pending(hass)
+    journey = pending.get(JOURNEY, entry.entry_id)
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except ConfigEntryNotReady:
+        if journey is None or not _away(journey):
+            raise
+        async_report_trouble(hass, entry, Trouble(const.REASON_AWAY))
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN,
+            translation_key=const.REASON_AWAY,
+            translation_placeholders={"name": entry.title},
+        ) from None
+    if journey is not None:  # it came home while Home Assistant was away
+        await pending.async_set(JOURNEY, entry.entry_id, None)
+        async_fire_restore(hass, entry, "activation", const.STAGE_RECOVERED)

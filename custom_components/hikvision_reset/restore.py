@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from . import const
@@ -37,7 +36,9 @@ from .backups import (
     not_offered,
 )
 from .const import DOMAIN
+from .events import async_fire_restore
 from .isapi import (
+    DeviceInfo,
     IsapiAccountLockedError,
     IsapiAuthenticationError,
     IsapiConnectionError,
@@ -49,6 +50,7 @@ from .isapi import (
     IsapiUnsupportedAuthError,
     RestoreMode,
 )
+from .pending import RESTORE, async_get_pending
 from .sentences import async_sentence
 from .trouble import Trouble, async_report_trouble, trouble_for
 
@@ -92,6 +94,54 @@ class RestoreState:
     settings: SettingsBackup | None = None  # restores only: what became of the settings
     backup: str | None = None  # the file saved first
     backup_error: str | None = None  # why there is none, as the person reads it
+    down_at: datetime | None = None  # when the camera was seen going down
+    put_back: str | None = None  # the backup being put back (its password is the entry's)
+
+    def as_record(self) -> dict[str, Any]:
+        """What is kept across a restart."""
+        return {
+            "mode": self.mode,
+            "started": self.started.isoformat(),
+            "stage": self.stage,
+            "error": self.error,
+            "settings": None if self.settings is None else str(self.settings),
+            "backup": self.backup,
+            "backup_error": self.backup_error,
+            "down_at": None if self.down_at is None else self.down_at.isoformat(),
+            "put_back": self.put_back,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> RestoreState | None:
+        """A kept restore, or None when the record is unreadable."""
+        started = dt_util.parse_datetime(str(record.get("started")))
+        if started is None or not isinstance(record.get("mode"), str):
+            return None
+        down_at = dt_util.parse_datetime(str(record.get("down_at") or ""))
+        settings = record.get("settings")
+        return cls(
+            mode=record["mode"],
+            started=started,
+            stage=str(record.get("stage")),
+            error=record.get("error"),
+            settings=SettingsBackup(settings) if settings in set(SettingsBackup) else None,
+            backup=record.get("backup"),
+            backup_error=record.get("backup_error"),
+            down_at=down_at,
+            put_back=record.get("put_back"),
+        )
+
+
+def device_info_from(record: Any) -> DeviceInfo | None:
+    """The camera's identity as a kept restore recorded it (None when unreadable)."""
+    names = {f.name for f in fields(DeviceInfo)}
+    if not isinstance(record, dict) or set(record) != names:
+        return None
+    if not all(isinstance(v, str) or v is None for v in record.values()):
+        return None
+    if not record["model"] or not record["serial_number"] or record["name"] is None:
+        return None
+    return DeviceInfo(**record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +168,7 @@ class Restorer:
         self.last: RestoreState | None = None
         self.rebooting = False
         self.in_progress = False
-        self._went_down = False
         self._password_after: str | None = None
-
-    @property
-    def device_id(self) -> str | None:
-        """The camera's device registry id."""
-        device = dr.async_get(self.hass).async_get_device_by_identifier(
-            (DOMAIN, str(self.entry.unique_id)), self.entry.entry_id
-        )
-        return device.id if device else None
 
     async def async_run(self, mode: RestoreMode | None, *, backup: bool = True) -> Sent:
         """Send a restore (``mode``) or a reboot (None) once, then follow the reboot.
@@ -140,6 +181,7 @@ class Restorer:
         async def send() -> str:
             if mode is not None:
                 await self._save_settings(backup)
+            await self._keep()  # before the command: a restart must not send it again
             return await self._send(mode)
 
         stage = await self._start(str(mode) if mode is not None else "reboot", send)
@@ -164,6 +206,9 @@ class Restorer:
             raise NoBackupError(chosen.name) from err
 
         async def send() -> str:
+            assert self.last is not None
+            self.last.put_back = chosen.name
+            await self._keep()
             try:
                 await self.client.upload_configuration(data)
             except IsapiResultUnknownError:
@@ -182,7 +227,7 @@ class Restorer:
         # Claimed before the first await: a second press in the same instant finds it taken.
         self.in_progress = True
         self._password_after = None
-        self.last = RestoreState(label, dt_util.utcnow(), const.STAGE_FAILED)
+        self.last = RestoreState(label, dt_util.utcnow(), const.STAGE_SENDING)
         stage: str | None = None
         try:
             if await self.coordinator.must_not_log_in():
@@ -202,11 +247,50 @@ class Restorer:
         finally:
             if stage is None:  # whatever went wrong (a missing backup file too): not restoring
                 self.in_progress = False
+                await self._forget()
         self._fire(stage)
+        await self._keep()
+        self._start_follow()
+        return stage
+
+    def _start_follow(self) -> None:
         self.entry.async_create_background_task(
             self.hass, self._follow(), f"{DOMAIN} follow restore {self.entry.title}"
         )
-        return stage
+
+    def resume(self, record: dict[str, Any]) -> bool:
+        """Pick up a restore that a restart interrupted: claimed again, followed again.
+
+        Nothing is sent: the follow asks the unauthenticated activation check, with the same
+        deadlines as before the restart. False when the record is unreadable.
+        """
+        last = RestoreState.from_record(record)
+        if last is None:
+            return False
+        self.last, self.in_progress = last, True
+        self.rebooting = last.down_at is not None
+        if last.stage == const.STAGE_SENDING:  # it may or may not have reached the camera
+            last.stage = const.STAGE_UNCONFIRMED
+        if last.put_back:
+            self._password_after = self.entry.data.get(CONF_BACKUP_PASSWORDS, {}).get(last.put_back)
+        if last.mode == RestoreMode.FULL:
+            self.coordinator.full_restore_sent = True
+        last.stage = const.STAGE_INTERRUPTED
+        self.coordinator.async_update_listeners()
+        self._start_follow()
+        return True
+
+    async def _keep(self) -> None:
+        """Keep the restore under way across a restart, with what the camera said it is."""
+        assert self.last is not None
+        pending = await async_get_pending(self.hass)
+        record = {**self.last.as_record(), "device": asdict(self.coordinator.data)}
+        await pending.async_set(RESTORE, self.entry.entry_id, record)
+
+    async def _forget(self) -> None:
+        """The restore is over: nothing to resume."""
+        pending = await async_get_pending(self.hass)
+        await pending.async_set(RESTORE, self.entry.entry_id, None)
 
     async def _save_settings(self, wanted: bool) -> None:
         """Save the settings before a restore, when the camera offers them.
@@ -265,10 +349,7 @@ class Restorer:
     def _refusal(self) -> IsapiError:
         """Why nothing is sent: the camera is inactive, locked, or refused these credentials."""
         trouble = trouble_for(self.hass, self.entry.entry_id)
-        if trouble is not None and trouble.reason in (
-            const.REASON_NOT_ACTIVATED,
-            const.REASON_RESTORED_FULL,
-        ):
+        if trouble is not None and trouble.reason in const.INACTIVE_REASONS:
             return InactiveNothingSentError("the camera is inactive")
         if self.coordinator.memory.minutes_locked(self.coordinator.lock_key) is not None:
             return LockedNothingSentError("the account is locked", locked=True)
@@ -297,18 +378,7 @@ class Restorer:
                 "backup_error": last.backup_error,
             }
         )
-        self.hass.bus.async_fire(
-            const.EVENT_RESTORE,
-            {
-                "device_id": self.device_id,
-                "entry_id": self.entry.entry_id,
-                "name": self.entry.title,
-                const.ATTR_MODE: last.mode,
-                const.ATTR_STAGE: stage,
-                **settings,
-                **extra,
-            },
-        )
+        async_fire_restore(self.hass, self.entry, last.mode, stage, **settings, **extra)
         self.coordinator.async_update_listeners()
 
     async def _answers(self) -> bool | None:
@@ -321,38 +391,79 @@ class Restorer:
             return True  # it answers, with something we do not parse: it is up
 
     async def _wait_for(self, online: bool, limit: float) -> bool | None:
-        """Poll until the camera is down (``online=False``) or up; the last answer, or raise."""
+        """Poll until the camera is down (``online=False``) or up; the last answer, or raise.
+
+        It is asked once even when no time is left (a restore resumed late).
+        """
+        answer = await self._answers()
+        if (answer is not None) == online:
+            return answer
         async with asyncio.timeout(limit):
             while True:
+                await asyncio.sleep(const.FOLLOW_INTERVAL)
                 answer = await self._answers()
                 if (answer is not None) == online:
                     return answer
-                await asyncio.sleep(const.FOLLOW_INTERVAL)
+
+    def _seconds_left(self, since: datetime, limit: float) -> float:
+        return max(0.0, (since - dt_util.utcnow()).total_seconds() + limit)
 
     async def _follow(self) -> None:
-        """Follow the camera through its reboot, without credentials (lockout-safe)."""
+        """Follow the camera through its reboot, without credentials (lockout-safe).
+
+        The deadlines count from the restore's own times (kept across restarts): it must go
+        down within ``OFFLINE_TIMEOUT`` of being sent and come back within ``ONLINE_TIMEOUT`` of
+        going down, whether or not Home Assistant restarted in between.
+        """
+        last = self.last
+        assert last is not None
+        resumed = last.stage == const.STAGE_INTERRUPTED
         try:
-            self._went_down = False
-            await self._wait_for(online=False, limit=const.OFFLINE_TIMEOUT)
-            self.rebooting = self._went_down = True
-            self._fire(const.STAGE_OFFLINE)
-            activated = await self._wait_for(online=True, limit=const.ONLINE_TIMEOUT)
+            if last.down_at is None:
+                left = self._seconds_left(last.started, const.OFFLINE_TIMEOUT)
+                answer = await self._answers()
+                if resumed and answer is not None and left <= 0:
+                    # Up, past the window in which it had to go down: it rebooted while Home
+                    # Assistant was away.
+                    await self._finished(answer)
+                    return
+                if answer is not None:
+                    await self._wait_for(online=False, limit=left)
+                # Seen down (or, resumed while down, at the latest moment it could have gone).
+                offline_by = last.started + timedelta(seconds=const.OFFLINE_TIMEOUT)
+                last.down_at = min(dt_util.utcnow(), offline_by) if resumed else dt_util.utcnow()
+                self.rebooting = True
+                self._fire(const.STAGE_OFFLINE)
+                await self._keep()
+            activated = await self._wait_for(
+                online=True, limit=self._seconds_left(last.down_at, const.ONLINE_TIMEOUT)
+            )
         except TimeoutError:
-            self.rebooting = False
-            self.in_progress = False
-            self._fire(const.STAGE_TIMEOUT)
-            if self.last is not None and self.last.mode == RestoreMode.FULL and self._went_down:
-                # Wiped, and not back at its address: a full restore resets the network settings
-                # too (192.168.1.64). The reauth journey finds it by SADP and brings it home.
-                async_report_trouble(self.hass, self.entry, Trouble(const.REASON_RESTORED_FULL))
-                self.coordinator.auth_failed = True
-                self.entry.async_start_reauth(self.hass)
-                return
-            await self.coordinator.async_request_refresh()
+            await self._timed_out()
             return
+        await self._finished(activated)
+
+    async def _timed_out(self) -> None:
+        assert self.last is not None
+        self.rebooting = False
+        self.in_progress = False
+        went_down = self.last.down_at is not None
+        self._fire(const.STAGE_TIMEOUT)
+        await self._forget()
+        if self.last.mode == RestoreMode.FULL and went_down:
+            # Wiped, and not back at its address: a full restore resets the network settings
+            # too (192.168.1.64). The reauth journey finds it by SADP and brings it home.
+            async_report_trouble(self.hass, self.entry, Trouble(const.REASON_RESTORED_FULL))
+            self.coordinator.auth_failed = True
+            self.entry.async_start_reauth(self.hass)
+            return
+        await self.coordinator.async_request_refresh()
+
+    async def _finished(self, activated: bool | None) -> None:
         self.rebooting = False
         self.in_progress = False
         self._fire(const.STAGE_ONLINE, activated=activated)
+        await self._forget()
         if self._password_after and self._password_after != self.coordinator.password:
             # Settings put back with another admin password: log in with that one from now on.
             self.hass.config_entries.async_update_entry(

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_MODEL, DOMAIN, EVENT_AUTH_FAILED
+from .events import camera_device
 from .reset_guide import guide_for
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ def async_report_trouble(hass: HomeAssistant, entry: ConfigEntry[Any], trouble: 
     """Remember ``trouble`` for the entry's reauth flow and fire the event."""
     hass.data.setdefault(_TROUBLE, {})[entry.entry_id] = trouble
     model = entry.data.get(CONF_MODEL)
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
-    )
+    device = camera_device(hass, entry)
     hass.bus.async_fire(
         EVENT_AUTH_FAILED,
         {

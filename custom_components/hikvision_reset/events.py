@@ -1,0 +1,42 @@
+"""The camera's device, and the ``hikvision_reset_restore`` event automations listen to.
+
+One place builds the event's payload (restores, reboots, settings put back, the way home's
+``recovered``), so that every stage carries the same keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+
+from .const import ATTR_MODE, ATTR_STAGE, DOMAIN, EVENT_RESTORE
+
+
+@callback
+def camera_device(hass: HomeAssistant, entry: ConfigEntry[Any]) -> dr.DeviceEntry | None:
+    """The entry's camera in the device registry (None before its first setup)."""
+    return dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(entry.unique_id)), entry.entry_id
+    )
+
+
+@callback
+def async_fire_restore(
+    hass: HomeAssistant, entry: ConfigEntry[Any], mode: str, stage: str, **extra: Any
+) -> None:
+    """Fire ``hikvision_reset_restore`` for one stage of the camera's restore (or recovery)."""
+    device = camera_device(hass, entry)
+    hass.bus.async_fire(
+        EVENT_RESTORE,
+        {
+            "device_id": device.id if device else None,
+            "entry_id": entry.entry_id,
+            "name": entry.title,
+            ATTR_MODE: mode,
+            ATTR_STAGE: stage,
+            **extra,
+        },
+    )
