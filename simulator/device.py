@@ -22,10 +22,8 @@ from xml.etree import ElementTree as ET
 
 from aiohttp import web
 
-from custom_components.hikvision_reset.isapi import activation
-from custom_components.hikvision_reset.isapi.errors import IsapiInvalidResponseError
-
 from .catalog import CATALOG, device_info_xml
+from .crypto import open_activation_password, read_public_key, seal_challenge, weak
 from .digest import DigestResult, DigestServer
 
 _LOGGER = logging.getLogger(__name__)
@@ -557,13 +555,12 @@ class SimulatedCamera:
             return self._xml(response_status(4, "invalidOperation", request.path), status=403)
         try:
             key = (ET.fromstring(await request.read()).findtext("key") or "").strip()
-            public_key = activation.decode_public_key(key)
-        except ET.ParseError, IsapiInvalidResponseError:
+        except ET.ParseError:
+            key = ""
+        if (public_key := read_public_key(key)) is None:
             return self._xml(response_status(6, "badXmlContent", request.path), status=400)
         self._key_text = secrets.token_hex(16)
-        sealed = activation.encrypt_challenge(
-            public_key, self._key_text, padded=self.padded_challenge
-        )
+        sealed = seal_challenge(public_key, self._key_text, padded=self.padded_challenge)
         return self._xml(
             f'<?xml version="1.0" encoding="UTF-8"?>\n<Challenge version="2.0">'
             f"<key>{sealed}</key></Challenge>"
@@ -574,10 +571,11 @@ class SimulatedCamera:
             return self._xml(response_status(4, "invalidOperation", request.path), status=403)
         try:
             sealed = (ET.fromstring(await request.read()).findtext("password") or "").strip()
-            password = activation.decrypt_password(self._key_text, sealed)
-        except ET.ParseError, IsapiInvalidResponseError:
+        except ET.ParseError:
+            sealed = ""
+        if (password := open_activation_password(self._key_text, sealed)) is None:
             return self._xml(response_status(6, "badXmlContent", request.path), status=400)
-        if password in self.refuse_passwords or not activation.password_is_strong(password):
+        if password in self.refuse_passwords or weak(password, self.username):
             return self._xml(response_status(4, "riskPassword", request.path), status=400)
         self.password, self._key_text = password, None
         self.unlock()

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 from collections import Counter
 from dataclasses import dataclass, field
-import hashlib
 import logging
 import secrets
 from typing import TYPE_CHECKING
@@ -28,11 +26,11 @@ from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from custom_components.hikvision_reset.isapi import activation
 from custom_components.hikvision_reset.isapi.errors import IsapiInvalidResponseError
 from custom_components.hikvision_reset.isapi.xml import child_text, normalise_mac, parse_document
+
+from .crypto import open_sadp_activation, update_password_matches, weak
 
 if TYPE_CHECKING:
     from .device import SimulatedCamera
@@ -193,10 +191,10 @@ class SadpResponder(asyncio.DatagramProtocol):
         random = self._randoms.pop(camera.mac, None)
         if camera.active or random is None or not sealed:
             return command_reply(camera, uuid, "activate ", "failed")  # sic: trailing space
-        password = open_activation(random, sealed, camera.sadp_key_mode)
+        password = open_sadp_activation(random, sealed, camera.sadp_key_mode)
         if password is None:
             return command_reply(camera, uuid, "activate ", "failed")
-        if password in camera.refuse_passwords or not activation.password_is_strong(password):
+        if password in camera.refuse_passwords or weak(password, camera.username):
             return command_reply(camera, uuid, "activate ", "failed")
         camera.password = password
         camera.unlock()
@@ -221,55 +219,3 @@ class SadpResponder(asyncio.DatagramProtocol):
         reply = command_reply(camera, uuid, "update", "success")
         await camera.move(ipv4, port)
         return reply
-
-
-# ---- the device side's crypto, from the protocol notes ----------------------------------------
-
-
-def _aes_ecb_decrypt(key: bytes, sealed: bytes) -> bytes:
-    decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()
-    return decryptor.update(sealed) + decryptor.finalize()
-
-
-def open_activation(random: str, sealed: str, key_mode: str) -> str | None:
-    """The password of an ``activate``, as the camera reads it; None when it does not open.
-
-    ``key_mode`` ``ascii``: the AES key is the ASCII of the random's first 16 characters;
-    ``hex``: its first 32 characters, hex-decoded. The plain text starts with random[:16].
-    """
-    key = random[:16].encode() if key_mode == "ascii" else bytes.fromhex(random[:32])
-    try:
-        plain = _aes_ecb_decrypt(key, base64.b64decode(sealed, validate=True))
-    except binascii.Error, ValueError:
-        return None
-    if plain[:16] != random[:16].encode():
-        return None
-    return plain[16:].rstrip(b"\0").decode("utf-8", errors="replace")
-
-
-def update_password_matches(camera: SimulatedCamera, given: str, uuid: str) -> bool:
-    """Whether an ``update``'s password is the camera's admin password, as this firmware reads it.
-
-    Without a salt: base64(MD5(password)). With one: AES-128-ECB under K = MD5(hex SHA-256(user
-    + salt + password)) over 64 bytes starting with K; what follows K is checked per
-    ``camera.salted_tail``: ``uuid`` (";" + the message's Uuid, then zeros), ``zeros``, or
-    ``ignored`` (anything).
-    """
-    password = camera.password or ""
-    if not camera.salt:
-        return given == base64.b64encode(hashlib.md5(password.encode()).digest()).decode()
-    inner = hashlib.sha256(f"{camera.username}{camera.salt}{password}".encode()).hexdigest()
-    key = hashlib.md5(inner.encode()).digest()
-    try:
-        plain = _aes_ecb_decrypt(key, base64.b64decode(given, validate=True))
-    except binascii.Error, ValueError:
-        return False
-    if len(plain) != 64 or plain[:16] != key:
-        return False
-    tail = plain[16:]
-    if camera.salted_tail == "uuid":
-        expected = f";{uuid}".encode()
-        return tail == expected + b"\0" * (48 - len(expected))
-    if camera.salted_tail == "zeros":
-        return tail == b"\0" * 48
-    return True

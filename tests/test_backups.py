@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
@@ -14,31 +13,32 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.hikvision_reset import backups
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from custom_components.hikvision_reset.diagnostics import async_get_config_entry_diagnostics
 from custom_components.hikvision_reset.isapi import IsapiConnectionError
+from custom_components.hikvision_reset.restore import backups
 from simulator import SadpResponder, SimulatedCamera
 from simulator.device import DEFAULT_SETTINGS
 
-from .conftest import PASSWORD, device_id, entry_for, exception_text, settle, setup_entry, shown
-from .test_reauth import Journey, wait_progress
+from .helpers import (
+    GET_CONFIG,
+    PASSWORD,
+    PUT_CONFIG,
+    PUT_RESET,
+    Journey,
+    device_id,
+    entry_for,
+    exception_text,
+    settle,
+    setup_entry,
+    shown,
+    wait_progress,
+    wait_stage,
+)
 
 RESTORE = "button.garage_restore_defaults"
-PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
-GET_CONFIG = ("GET", "/ISAPI/System/configurationData")
-PUT_CONFIG = ("PUT", "/ISAPI/System/configurationData")
 HOME = {"osd_name": "Garage east", "motion_detection": "on", "brightness": "70"}
 NEW_PASSWORD = "N3w-Passw0rd"
-
-
-async def wait_stage(hass: HomeAssistant, events: list[Any], stage: str, since: int = 0) -> None:
-    for _ in range(300):
-        if any(e.data["stage"] == stage for e in events[since:]):
-            await settle(hass, 0.1)
-            return
-        await settle(hass, 0.04)
-    raise AssertionError(f"no {stage} in {[e.data['stage'] for e in events]}")
 
 
 def files(hass: HomeAssistant, camera: SimulatedCamera) -> list[Path]:
@@ -190,12 +190,12 @@ async def test_round_trip_settings_full_restore_sadp_home_settings_back(
     await journey.send(form)
     await wait_progress(journey)
     seen = await journey.seen()
-    assert seen.step == "put_back"
+    assert seen.step == "offer_configuration"
     assert seen.title == "Put the settings back?"
     assert seen.options["finish"] == "No, keep the camera as it is"
-    assert seen.options["put_back_now"].startswith("Put the settings of 20")
+    assert seen.options["restore_configuration"].startswith("Put the settings of 20")
     assert camera.settings == DEFAULT_SETTINGS
-    await journey.send({"next_step_id": "put_back_now"})
+    await journey.send({"next_step_id": "restore_configuration"})
     assert (await shown(hass, journey.last)).description.startswith(
         "The camera is back in Home Assistant, and is restarting with its saved settings"
     )

@@ -17,7 +17,7 @@ import yaml
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from simulator import SimulatedCamera
 
-from .conftest import device_id, entry_for, settle, setup_entry
+from .helpers import device_id, entry_for, settle, setup_entry
 
 SHIPPED = Path(__file__).resolve().parents[1] / "blueprints" / "automation" / "hikvision_reset"
 

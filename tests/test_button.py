@@ -26,34 +26,28 @@ from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from simulator import Fault, SimulatedCamera
 
-from .conftest import Clock, device_id, entry_for, exception_text, settle, setup_entry
+from .helpers import (
+    PUT_RESET,
+    Clock,
+    device_id,
+    entry_for,
+    exception_text,
+    reauth_issue,
+    settle,
+    setup_entry,
+    wait_stage,
+)
 
 RESTORE = "button.garage_restore_defaults"
 FACTORY = "button.garage_factory_reset_erases_password"
 REBOOT = "button.garage_restart"
 SENSOR = "sensor.garage_last_restore"
-PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
 
 
 async def press(hass: HomeAssistant, entity_id: str, context: Context | None = None) -> None:
     await hass.services.async_call(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True, context=context
     )
-
-
-def reauth_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
-    return ir.async_get(hass).async_get_issue(
-        "homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}"
-    )
-
-
-async def wait_for_stage(hass: HomeAssistant, events: list, stage: str, since: int = 0) -> None:
-    for _ in range(200):
-        if any(e.data["stage"] == stage for e in events[since:]):
-            await settle(hass, 0.06)
-            return
-        await settle(hass, 0.04)
-    raise AssertionError(f"no {stage} in {[e.data['stage'] for e in events]}")
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -89,10 +83,10 @@ async def test_restore_defaults_follows_the_reboot(
     await press(hass, RESTORE)
     assert camera.restores == ["basic"]
     assert camera.requests[PUT_RESET] == 1  # pre-emptive digest: one request, never resent
-    await wait_for_stage(hass, events, "offline")
+    await wait_stage(hass, events, "offline")
     assert hass.states.get(RESTORE).state == STATE_UNAVAILABLE
     assert hass.states.get(SENSOR).attributes["stage"] == "offline"
-    await wait_for_stage(hass, events, "online")
+    await wait_stage(hass, events, "online")
     assert [e.data["stage"] for e in events] == ["accepted", "offline", "online"]
     assert all(e.data["mode"] == "basic" for e in events)
     assert events[0].data["device_id"] is not None
@@ -110,7 +104,7 @@ async def test_reboot_button(
     await press(hass, REBOOT)
     assert camera.reboots == 1
     assert camera.restores == []
-    await wait_for_stage(hass, events, "online")
+    await wait_stage(hass, events, "online")
     assert events[0].data["mode"] == "reboot"
 
 
@@ -121,7 +115,7 @@ async def test_factory_reset_leads_to_activation(
     events = async_capture_events(hass, EVENT_RESTORE)
     await press(hass, FACTORY)
     assert camera.restores == ["full"]
-    await wait_for_stage(hass, events, "online")
+    await wait_stage(hass, events, "online")
     assert events[-1].data["activated"] is False
     await settle(hass)
     assert reauth_issue(hass, loaded_entry) is not None
@@ -194,7 +188,7 @@ async def test_camera_that_never_goes_down_times_out(
     if odd_answers:
         camera.faults["/SDK/activateStatus"] = Fault(malformed=True)
     await press(hass, RESTORE)
-    await wait_for_stage(hass, events, "timeout")
+    await wait_stage(hass, events, "timeout")
     assert [e.data["stage"] for e in events] == ["accepted", "timeout"]
 
 
@@ -252,11 +246,11 @@ async def test_two_quick_presses_send_one_restore(
         await press(hass, REBOOT)
     assert camera.requests[PUT_RESET] == 1
     assert camera.reboots == 1  # the restore's own reboot
-    await wait_for_stage(hass, events, "online")
+    await wait_stage(hass, events, "online")
     # Once the camera is back, a new restore is allowed.
     await press(hass, RESTORE)
     assert camera.requests[PUT_RESET] == 2
-    await wait_for_stage(hass, events, "online", since=2)
+    await wait_stage(hass, events, "online", since=2)
 
 
 async def test_concurrent_presses_and_actions_send_one_restore(
@@ -308,7 +302,7 @@ async def test_non_admin_press_is_refused(
     events = async_capture_events(hass, EVENT_RESTORE)
     await press(hass, RESTORE, Context(user_id=admin.id))
     assert camera.requests[PUT_RESET] == 1
-    await wait_for_stage(hass, events, "online")
+    await wait_stage(hass, events, "online")
     await press(hass, REBOOT, Context())
     assert camera.reboots == 2
-    await wait_for_stage(hass, events, "online", since=3)
+    await wait_stage(hass, events, "online", since=3)

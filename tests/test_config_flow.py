@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER
@@ -22,11 +21,21 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
+from custom_components.hikvision_reset.recovery import bring_home
 from simulator import Fault, SadpResponder, SimulatedCamera
 
-from .conftest import PASSWORD, CameraFactory, entry_for, setup_entry, shown
+from .helpers import (
+    PASSWORD,
+    CameraFactory,
+    choices,
+    entry_for,
+    pick_and_activate,
+    search,
+    setup_entry,
+    shown,
+    until_done,
+)
 
 GET_INFO = ("GET", "/ISAPI/System/deviceInfo")
 
@@ -221,12 +230,19 @@ async def test_reconfigure(
 
 
 async def test_unrelated_entry_untouched(hass: HomeAssistant, camera: SimulatedCamera) -> None:
-    other = MockConfigEntry(domain="other", data={})
+    """Another integration's entry for the same device (same address, same serial) neither
+    blocks the camera's own entry nor is changed by it."""
+    data = {CONF_HOST: "127.0.0.1", CONF_PORT: 8000}
+    other = MockConfigEntry(domain="other", data=data, unique_id=camera.serial_number)
     other.add_to_hass(hass)
     flow_id = await start(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, form(camera))
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == camera.serial_number
     await hass.async_block_till_done()
+    assert hass.config_entries.async_entries("other") == [other]
+    assert other.data == data
+    assert other.unique_id == camera.serial_number
 
 
 def dhcp(ip: str, mac: str) -> DhcpServiceInfo:
@@ -310,20 +326,6 @@ async def test_reauth_with_a_once_refused_password_that_now_works(
 # ---- "Search the network" (SADP) ---------------------------------------------------------------
 
 
-async def search(hass: HomeAssistant) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    return dict(
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"next_step_id": "search"}
-        )
-    )
-
-
-def choices(result: dict[str, Any]) -> dict[str, str]:
-    config = result["data_schema"].schema["camera"].config
-    return {o["value"]: o["label"] for o in config["options"]}
-
-
 async def test_search_offers_new_cameras_only(
     hass: HomeAssistant, make_camera: CameraFactory, sadp_responder: SadpResponder
 ) -> None:
@@ -365,27 +367,6 @@ async def test_search_finds_nothing_then_manual(
     assert result["step_id"] == "manual"
 
 
-async def pick_and_activate(hass: HomeAssistant, mac: str) -> dict[str, Any]:
-    """Search the network, pick the inactive camera ``mac``, give it a new admin password."""
-    result = await search(hass)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"camera": mac})
-    assert result["step_id"] == "activate"
-    return dict(
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"], {"new_password": "N3w-Passw0rd"}
-        )
-    )
-
-
-async def _until_done(hass: HomeAssistant, flow_id: str) -> dict[str, Any]:
-    for _ in range(200):
-        result = await hass.config_entries.flow.async_configure(flow_id)
-        if result["type"] is not FlowResultType.SHOW_PROGRESS:
-            return dict(result)
-        await asyncio.sleep(0.05)
-    raise AssertionError("progress never ended")
-
-
 async def test_new_inactive_camera_reachable_is_activated_and_added(
     hass: HomeAssistant, make_camera: CameraFactory, sadp_responder: SadpResponder
 ) -> None:
@@ -400,7 +381,7 @@ async def test_new_inactive_camera_reachable_is_activated_and_added(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"new_password": "N3w-Passw0rd"}
     )
-    result = await _until_done(hass, result["flow_id"])
+    result = await until_done(hass, result["flow_id"])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PASSWORD] == "N3w-Passw0rd"
     assert result["data"][CONF_PORT] == fresh.port
@@ -431,7 +412,7 @@ async def test_new_inactive_camera_out_of_reach_is_placed_and_added(
             "dhcp": False,
         },
     )
-    result = await _until_done(hass, result["flow_id"])
+    result = await until_done(hass, result["flow_id"])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == fresh.name
     assert (result["data"][CONF_HOST], result["data"][CONF_PORT]) == ("127.0.0.1", port)
@@ -445,7 +426,7 @@ async def test_new_camera_that_does_not_answer_after_the_move_is_searched_for_ag
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Adding: "did not come back" → Submit runs the network search again (not a reauth step)."""
-    monkeypatch.setattr(recovery, "BACK_TIMEOUT", 0.3)
+    monkeypatch.setattr(bring_home, "BACK_TIMEOUT", 0.3)
     fresh = await make_camera(mac="44:47:cc:00:00:0e")
     await fresh.hard_reset("127.0.0.1")
     sadp_responder.cameras.append(fresh)
@@ -465,7 +446,7 @@ async def test_new_camera_that_does_not_answer_after_the_move_is_searched_for_ag
             "dhcp": False,
         },
     )
-    result = await _until_done(hass, result["flow_id"])
+    result = await until_done(hass, result["flow_id"])
     assert result["step_id"] == "still_away"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["step_id"] == "search"

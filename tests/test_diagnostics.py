@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from .conftest import PASSWORD
+from .helpers import PASSWORD
 
 
 async def test_diagnostics(

@@ -10,22 +10,24 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.hikvision_reset import const, reset_guide
+from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import (
     CONF_MODEL,
     DOMAIN,
     EVENT_AUTH_FAILED,
     SCAN_INTERVAL,
 )
+from custom_components.hikvision_reset.recovery import reset_guide
 from simulator import Fault, SimulatedCamera
 
-from .conftest import (
+from .helpers import (
     CameraFactory,
     Clock,
     entry_for,
     entry_reason,
+    reauth_issue,
     settle,
     setup_entry,
     shown,
@@ -80,17 +82,11 @@ async def test_retry_reason_is_a_sentence(hass: HomeAssistant, camera: Simulated
     assert (await entry_reason(hass, entry)).startswith("Home Assistant cannot reach Garage.")
 
 
-def reauth_issue(issue_registry: ir.IssueRegistry, entry_id: str) -> ir.IssueEntry | None:
-    """Home Assistant's own "Authentication expired" repair for the entry."""
-    return issue_registry.async_get_issue(
-        "homeassistant", f"config_entry_reauth_{DOMAIN}_{entry_id}"
-    )
-
-
-def only_repair(issue_registry: ir.IssueRegistry, entry_id: str) -> ir.IssueEntry:
+def only_repair(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry:
     """The one repair the homeowner meets for this camera: HA's reauth one, and none of ours."""
-    assert not [i for (domain, _), i in issue_registry.issues.items() if domain == DOMAIN]
-    issue = reauth_issue(issue_registry, entry_id)
+    issues = ir.async_get(hass).issues
+    assert not [i for (domain, _), i in issues.items() if domain == DOMAIN]
+    issue = reauth_issue(hass, entry)
     assert issue is not None
     return issue
 
@@ -112,7 +108,7 @@ async def test_wrong_password_at_setup_one_failed_login_one_repair(
     assert await entry_reason(hass, entry) == (
         "Garage refused Home Assistant's password. Open Settings → System → Repairs to fix it."
     )
-    issue = only_repair(issue_registry, entry.entry_id)
+    issue = only_repair(hass, entry)
     assert issue.issue_domain == DOMAIN
     step = await shown(hass, await first_reauth_step(hass))
     assert step.step == "reauth_attempts"
@@ -152,7 +148,7 @@ async def test_refused_password_is_not_sent_after_a_restart(
     assert "forgotten" not in str(stored)  # fingerprints only
     assert len(stored["data"]["refused"]["admin@127.0.0.1:" + str(camera.port)]) == 1  # type: ignore[index]
     # "Restart": a fresh memory read from the stored file.
-    from custom_components.hikvision_reset import lockout  # noqa: PLC0415
+    from custom_components.hikvision_reset.auth import memory as lockout  # noqa: PLC0415
 
     hass.data.pop(lockout._MEMORY)
     await hass.config_entries.async_unload(entry.entry_id)
@@ -183,7 +179,7 @@ async def test_password_changed_while_running_stops_polling(
     camera.password = "Changed-by-someone1"
     await clock.advance(SCAN_INTERVAL, times=10)
     assert camera.failed_logins == 1
-    only_repair(issue_registry, entry.entry_id)
+    only_repair(hass, entry)
     assert hass.states.get("button.garage_restore_defaults").state == "unavailable"
     # The user fixes it through the repair: it goes away on its own.
     flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
@@ -194,7 +190,7 @@ async def test_password_changed_while_running_stops_polling(
     assert (await shown(hass, result)).description == "The password was updated."
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert reauth_issue(issue_registry, entry.entry_id) is None
+    assert reauth_issue(hass, entry) is None
     assert camera.failed_logins == 1
 
 
@@ -207,7 +203,7 @@ async def test_locked_account_at_setup(
         "Garage has locked the account after too many wrong passwords. "
         "Home Assistant will try again once it unlocks."
     )
-    only_repair(issue_registry, entry.entry_id)
+    only_repair(hass, entry)
     step = await shown(hass, await first_reauth_step(hass))
     assert step.step == "reauth_locked"
     assert "unlocks in about **30** minutes" in step.description
@@ -280,10 +276,10 @@ async def test_unload_and_remove(
     hass: HomeAssistant, camera: SimulatedCamera, issue_registry: ir.IssueRegistry
 ) -> None:
     entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
-    assert reauth_issue(issue_registry, entry.entry_id) is not None
+    assert reauth_issue(hass, entry) is not None
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert reauth_issue(issue_registry, entry.entry_id) is None
+    assert reauth_issue(hass, entry) is None
     good = await setup_entry(hass, entry_for(camera))
     assert await hass.config_entries.async_unload(good.entry_id)
     assert good.state is ConfigEntryState.NOT_LOADED
@@ -324,7 +320,7 @@ async def test_basic_only_camera_no_password_no_repair(
     assert "Configuration → System → Security → Web Authentication" in reason
     assert camera.cleartext_logins == 0
     assert camera.failed_logins == 0
-    assert reauth_issue(issue_registry, entry.entry_id) is None
+    assert reauth_issue(hass, entry) is None
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert events == []
     # The user switches the camera back to digest: the next retry sets it up.

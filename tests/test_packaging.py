@@ -6,21 +6,26 @@ HA's own loaders (manifest, translations, icons, service descriptions) where the
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 from pathlib import Path
+import pkgutil
 import re
+from types import ModuleType
+from typing import Any
 
 from homeassistant.const import __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import icon, service, translation
+from homeassistant.helpers import entity_registry as er, icon, service, translation
 from homeassistant.loader import async_get_integration
 from homeassistant.setup import async_setup_component
 from PIL import Image
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
-from custom_components.hikvision_reset import const, helpers
-from custom_components.hikvision_reset.backups import SettingsBackup
+from custom_components.hikvision_reset import const, errors
 from custom_components.hikvision_reset.button import BUTTONS
 from custom_components.hikvision_reset.isapi import (
     IsapiError,
@@ -28,6 +33,7 @@ from custom_components.hikvision_reset.isapi import (
     IsapiUnsupportedAuthError,
 )
 from custom_components.hikvision_reset.isapi.activation import password_problem
+from custom_components.hikvision_reset.restore.settings import SettingsBackup
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPONENT = ROOT / "custom_components" / "hikvision_reset"
@@ -92,62 +98,74 @@ def test_brand_images(name: str, size: int) -> None:
 
 
 async def test_translations_load_through_ha(hass: HomeAssistant) -> None:
+    """Home Assistant's loader serves every English string as written, under its key."""
     for category in ("config", "entity", "exceptions", "services", "selector"):
         loaded = await translation.async_get_translations(hass, "en", category, [const.DOMAIN])
-        assert loaded, category
+        written = {
+            f"component.{const.DOMAIN}.{category}.{key}": text
+            for key, text in _flat(EN[category]).items()
+        }
+        assert loaded == written, category
 
 
-def test_entity_translations_match_the_entities() -> None:
-    used = {d.translation_key for d in BUTTONS if d.translation_key}
-    assert set(EN["entity"]["button"]) == used
-    assert set(EN["entity"]["sensor"]) == set(
-        re.findall(r"_attr_translation_key = \"(\w+)\"", source("sensor.py"))
-    )
+def _modules() -> list[ModuleType]:
+    """Every module of the integration, imported (the client package aside)."""
+    package = importlib.import_module("custom_components.hikvision_reset")
+    found = [package]
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        if ".isapi" not in info.name:
+            found.append(importlib.import_module(info.name))
+    return found
+
+
+def _literal_keys(pattern: str) -> set[str]:
+    """What the modules' code names with ``pattern`` (one group: the key)."""
+    return {key for module in _modules() for key in re.findall(pattern, inspect.getsource(module))}
+
+
+def _subclasses(cls: type[Any]) -> set[type[Any]]:
+    return {sub for direct in cls.__subclasses__() for sub in {direct, *_subclasses(direct)}}
+
+
+async def test_entity_translations_match_the_entities(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The translation keys the camera's entities register, and no other."""
+    registered: dict[str, set[str]] = {}
+    for entity in er.async_entries_for_config_entry(entity_registry, loaded_entry.entry_id):
+        if entity.translation_key:
+            registered.setdefault(entity.domain, set()).add(entity.translation_key)
+    assert registered == {platform: set(keys) for platform, keys in EN["entity"].items()}
 
 
 def test_exception_translations_match_the_code() -> None:
-    literal = set()
-    for path in COMPONENT.glob("*.py"):
-        if path.name in ("button.py", "sensor.py"):
-            literal |= set(re.findall(r'translation_key="(\w+)"', path.read_text())) - {
-                d.translation_key for d in BUTTONS
-            }
-        else:
-            literal |= set(re.findall(r'translation_key="(\w+)"', path.read_text()))
-    reasons = {
-        const.REASON_INVALID_AUTH,
-        const.REASON_LOCKED,
-        const.REASON_NOT_ACTIVATED,
-        const.REASON_RESTORED_FULL,
-        const.REASON_AWAY,
-    }
-    literal |= set(re.findall(r'\bkey = "(\w+)"', source("services.py")))
-    literal -= set(EN["selector"])  # selectors' translation keys are not exceptions
-    # The sentence of a restore that saved no settings (restore.py: f"backup_{outcome}").
+    """Each sentence of ``exceptions`` is one the code can raise or tell, and the other way."""
+    ours = {cls.key for cls in _ours()} | {errors.HikvisionError.key}
+    client = {key for _, key in errors.CLIENT_KEYS}
+    reasons = {value for name, value in vars(const).items() if name.startswith("REASON_")}
+    # The sentence of a restore that saved no settings (restorer: f"backup_{outcome}").
     told = {f"backup_{s}" for s in SettingsBackup if s is not SettingsBackup.SAVED}
-    used = literal | told | {key for _, key in helpers._KEYS} | {"device_error"} | reasons
-    assert set(EN["exceptions"]) == used
+    literal = _literal_keys(r'translation_key="(\w+)"') - set(EN["selector"])
+    literal -= {d.translation_key for d in BUTTONS} | set(EN["entity"]["sensor"])
+    assert set(EN["exceptions"]) == ours | client | reasons | told | literal
 
 
 def test_form_errors_are_translated() -> None:
     """Every error a form can show has its sentence (the weak_* ones come from the rule)."""
-    code = "".join(
-        source(name) for name in ("config_flow.py", "journey.py", "reauth.py", "login.py")
-    )
-    errors = set(re.findall(r'_error\("(\w+)"', code))
-    errors |= set(re.findall(r'\{"base": "(\w+)"\}', code))
-    errors |= set(re.findall(r'errors\[[^\]]+\] = "(\w+)"', code))
+    found = _literal_keys(r'_error\("(\w+)"')
+    found |= _literal_keys(r'\{"base": "(\w+)"\}')
+    found |= _literal_keys(r'errors\[[^\]]+\] = "(\w+)"')
     samples = ("short", "pass word1", "abcdefgh", "Admin-1234", "Garden-1234")
-    errors |= {f"weak_{password_problem(p)}" for p in samples}
-    assert len(errors) > 15
-    assert errors == set(EN["config"]["error"])
+    found |= {f"weak_{password_problem(p)}" for p in samples}
+    assert len(found) > 15
+    assert found == set(EN["config"]["error"])
 
 
 def test_no_repair_issue_of_our_own() -> None:
     """One problem, one repair: Home Assistant's reauth repair opens our reauth journey."""
     assert "issues" not in EN
     assert not (COMPONENT / "repairs.py").exists()
-    assert "async_create_issue" not in "".join(p.read_text() for p in COMPONENT.rglob("*.py"))
+    assert not any("async_create_issue" in inspect.getsource(module) for module in _modules())
 
 
 def _sample(cls: type[Exception]) -> Exception:
@@ -158,19 +176,26 @@ def _sample(cls: type[Exception]) -> Exception:
     return cls("what the client said")
 
 
+def _ours() -> list[type[Exception]]:
+    _modules()  # every error class is defined once its module is imported
+    return sorted(_subclasses(errors.HikvisionError), key=lambda cls: cls.__name__)
+
+
 @pytest.mark.parametrize(
     "error",
-    [_sample(cls) for cls, _ in helpers._KEYS] + [IsapiError("odd")],
+    [_sample(cls) for cls, _ in errors.CLIENT_KEYS]
+    + [IsapiError("odd")]
+    + [_sample(cls) for cls in _ours()],
     ids=lambda e: type(e).__name__,
 )
 async def test_every_translated_error_reads_as_a_sentence(
     hass: HomeAssistant, error: Exception
 ) -> None:
     """Each client error, as the buttons and the action raise it, rendered by HA's loader."""
-    from .conftest import exception_text  # noqa: PLC0415
+    from .helpers import exception_text  # noqa: PLC0415
 
     assert await async_setup_component(hass, const.DOMAIN, {})
-    text = await exception_text(hass, helpers.translated_error(error, "Garage"))
+    text = await exception_text(hass, errors.translated_error(error, "Garage"))
     assert "Garage" in text
 
 

@@ -7,74 +7,29 @@ through the English translations and checked as the homeowner reads it.
 
 from __future__ import annotations
 
-import asyncio
-from http import HTTPStatus
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_AUTH_FAILED, EVENT_RESTORE
+from custom_components.hikvision_reset.recovery import network, sadp as ha_sadp
 from simulator import Fault, SadpResponder, SimulatedCamera
 
-from .conftest import (
+from .helpers import (
+    NEW_PASSWORD,
     PASSWORD,
     CameraFactory,
-    Shown,
+    Journey,
+    broken_entry,
     device_id,
-    entry_for,
     settle,
-    setup_entry,
-    shown,
+    wait_progress,
 )
-
-NEW_PASSWORD = "N3w-Passw0rd"
-FLOWS = "/api/config/config_entries/flow"
-
-
-class Journey:
-    """The reauth flow of one camera, opened from its repair like the frontend does."""
-
-    def __init__(self, hass: HomeAssistant, http: TestClient, flow_id: str) -> None:
-        self.hass = hass
-        self.client = http
-        self.flow_id = flow_id
-        self.last: dict[str, Any] = {}
-
-    @classmethod
-    async def open(cls, hass: HomeAssistant, http: TestClient, entry: MockConfigEntry) -> Journey:
-        issue = ir.async_get(hass).async_get_issue(
-            "homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}"
-        )
-        assert issue is not None, "no repair for the camera"
-        assert issue.data is not None
-        journey = cls(hass, http, str(issue.data["flow_id"]))
-        resp = await http.get(f"{FLOWS}/{journey.flow_id}")
-        assert resp.status == HTTPStatus.OK, await resp.text()
-        journey.last = await resp.json()
-        return journey
-
-    async def send(self, data: dict[str, Any]) -> dict[str, Any]:
-        resp = await self.client.post(f"{FLOWS}/{self.flow_id}", json=data)
-        assert resp.status == HTTPStatus.OK, await resp.text()
-        self.last = await resp.json()
-        return self.last
-
-    async def seen(self) -> Shown:
-        return await shown(self.hass, self.last)
-
-
-async def broken_entry(hass: HomeAssistant, camera: SimulatedCamera) -> MockConfigEntry:
-    """The camera's password was changed behind HA's back."""
-    entry = await setup_entry(hass, entry_for(camera, password="forgotten"))
-    assert entry.state is ConfigEntryState.SETUP_ERROR
-    return entry
 
 
 async def test_known_password(
@@ -210,7 +165,7 @@ async def test_full_restore_goes_straight_to_finding_the_camera(
     await journey.send({"new_password": NEW_PASSWORD})
     await wait_progress(journey)
     # Its settings were saved before the restore: offered back; the homeowner declines.
-    assert (await journey.seen()).step == "put_back"
+    assert (await journey.seen()).step == "offer_configuration"
     await journey.send({"next_step_id": "finish"})
     assert journey.last["reason"] == "recovered"
     await settle(hass)
@@ -290,17 +245,6 @@ async def test_activated_camera_is_another_one(
 
 
 # ---- the whole way home: SADP ------------------------------------------------------------------
-
-
-async def wait_progress(journey: Journey) -> None:
-    """Poll the flow like the frontend does until its progress step is done."""
-    for _ in range(200):
-        resp = await journey.client.get(f"{FLOWS}/{journey.flow_id}")
-        journey.last = await resp.json()
-        if journey.last.get("type") != "progress":
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the progress step never finished")
 
 
 async def test_hard_reset_camera_out_of_reach_comes_all_the_way_home(
@@ -470,17 +414,17 @@ async def test_guessed_network_comes_from_home_assistants_adapters(
     async def get_adapters(_hass: HomeAssistant) -> list[dict[str, object]]:
         return adapters
 
-    monkeypatch.setattr(recovery.network, "async_get_adapters", get_adapters)
-    settings = await recovery.async_guess_settings(hass, "192.168.21.40", 8080)
+    monkeypatch.setattr(network.network, "async_get_adapters", get_adapters)
+    settings = await network.async_guess_settings(hass, "192.168.21.40", 8080)
     assert (settings.ipv4, settings.subnet_mask, settings.gateway, settings.http_port) == (
         "192.168.21.40",
         "255.255.252.0",
         "192.168.20.1",
         8080,
     )
-    other = await recovery.async_guess_settings(hass, "10.1.2.3", 80)
+    other = await network.async_guess_settings(hass, "10.1.2.3", 80)
     assert (other.subnet_mask, other.gateway) == ("255.255.255.0", "10.1.2.1")
-    named = await recovery.async_guess_settings(hass, "camera.local", 80)
+    named = await network.async_guess_settings(hass, "camera.local", 80)
     assert named.subnet_mask == "255.255.255.0"
 
 
@@ -514,9 +458,9 @@ def test_sadp_settings(
     group: bool,
 ) -> None:
     """Production defaults (multicast, broadcast, the group listener) unless settings say."""
-    monkeypatch.setenv(recovery.ENV_TARGETS, targets)
-    monkeypatch.setenv(recovery.ENV_LISTEN, listen)
-    sadp_client = recovery.sadp_client()
+    monkeypatch.setenv(ha_sadp.ENV_TARGETS, targets)
+    monkeypatch.setenv(ha_sadp.ENV_LISTEN, listen)
+    sadp_client = ha_sadp.sadp_client()
     assert sadp_client.targets == expected_targets
     assert sadp_client.listen == expected_listen
     assert (sadp_client.multicast_group is not None) is group
@@ -561,8 +505,16 @@ async def test_the_hard_reset_stays_one_click_away(
     entry = await broken_entry(hass, camera)
     journey = await Journey.open(hass, http, entry)
     await journey.send({"next_step_id": "reset_steps"})
+    assert (await journey.seen()).step == "reset_soft"  # its own password reset, offered first
     await journey.send({"next_step_id": "reset_hard"})
-    assert (await journey.seen()).step == "reset_button"
+    seen = await journey.seen()
+    assert seen.step == "reset_button"  # the DS-2CD2143G2-I's own steps, sourced
+    assert seen.title == "Reset Garage with its button"
+    assert "Open the DS-2CD2143G2-I to reach its memory-card slot" in seen.description
+    await journey.send({})  # "I have reset it" — but it was not: it is still active
+    seen = await journey.seen()
+    assert seen.step == "find_camera"
+    assert seen.errors["base"].startswith("The camera is still activated")
 
 
 async def test_an_address_another_device_answers_at_is_refused(

@@ -28,21 +28,28 @@ from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from custom_components.hikvision_reset.pending import async_get_pending
 from simulator import SadpResponder, SimulatedCamera
 
-from .conftest import (
+from .helpers import (
+    NEW_PASSWORD,
+    PUT_RESET,
     CameraFactory,
+    Journey,
+    broken_entry,
+    choices,
     device_id,
     entry_for,
     entry_reason,
     exception_text,
+    pick_and_activate,
+    search,
     settle,
     setup_entry,
+    until_done,
+    wait_progress,
+    wait_stage,
 )
-from .test_config_flow import _until_done as until_done, choices, pick_and_activate, search
-from .test_reauth import NEW_PASSWORD, Journey, broken_entry, wait_progress
 
 RESTORE = "button.garage_restore_defaults"
 SENSOR = "sensor.garage_last_restore"
-PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
 
 
 async def restart(hass: HomeAssistant) -> None:
@@ -61,17 +68,6 @@ async def restart(hass: HomeAssistant) -> None:
     for entry in entries:
         await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-
-
-async def wait_stage(
-    hass: HomeAssistant, events: list[Any], stage: str, since: int = 0, seconds: float = 10
-) -> Any:
-    for _ in range(int(seconds / 0.05)):
-        for event in events[since:]:
-            if event.data["stage"] == stage:
-                return event
-        await settle(hass, 0.05)
-    raise AssertionError(f"no {stage} in {[e.data['stage'] for e in events]}")
 
 
 def attributes(hass: HomeAssistant) -> dict[str, Any]:
@@ -166,8 +162,8 @@ async def test_a_full_restore_gone_away_gets_its_repair_on_time_after_a_restart(
     form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
     await journey.send(form)
     await wait_progress(journey)
-    assert journey.last["step_id"] == "put_back"  # the settings saved before the restore
-    await journey.send({"next_step_id": "put_back_now"})
+    assert journey.last["step_id"] == "offer_configuration"  # the settings saved before the restore
+    await journey.send({"next_step_id": "restore_configuration"})
     assert journey.last["reason"] == "recovered_with_settings"
     assert camera.restores == ["full"]  # never a second restore
     assert camera.failed_logins == 0

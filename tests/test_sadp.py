@@ -14,7 +14,6 @@ import socket
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.hikvision_reset import recovery
 from custom_components.hikvision_reset.isapi import IsapiInvalidResponseError, sadp
 from custom_components.hikvision_reset.isapi.sadp import (
     KeyMode,
@@ -26,10 +25,12 @@ from custom_components.hikvision_reset.isapi.sadp import (
     parse_reply,
 )
 from custom_components.hikvision_reset.isapi.xml import normalise_mac
+from custom_components.hikvision_reset.recovery import sadp as ha_sadp
 from simulator import SadpResponder, SimulatedCamera
-from simulator.sadp import open_activation, probe_match
+from simulator.crypto import open_sadp_activation as open_activation
+from simulator.sadp import probe_match
 
-from .conftest import CameraFactory
+from .helpers import CameraFactory
 
 NEW_PASSWORD = "N3w-Passw0rd"
 
@@ -453,14 +454,14 @@ async def test_discovery_that_cannot_open_a_socket_finds_nothing_quietly(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No interface to send from (an OSError): Home Assistant's search lists nothing, logs why."""
-    monkeypatch.setenv(recovery.ENV_LISTEN, "off")
-    monkeypatch.setenv(recovery.ENV_TARGETS, "127.0.0.1:9")
+    monkeypatch.setenv(ha_sadp.ENV_LISTEN, "off")
+    monkeypatch.setenv(ha_sadp.ENV_TARGETS, "127.0.0.1:9")
 
     async def broken(*_args: object) -> None:
         raise OSError("Network is unreachable")
 
     monkeypatch.setattr(SadpClient, "_open", broken)
-    assert await recovery.async_search() == []
-    assert await recovery.async_find("c0:56:e3:00:00:01", None) is None
-    assert await recovery.async_find(None, None) is None
+    assert await ha_sadp.async_search() == []
+    assert await ha_sadp.async_find("c0:56:e3:00:00:01", None) is None
+    assert await ha_sadp.async_find(None, None) is None
     assert "Searching the network (SADP) failed: Network is unreachable" in caplog.text

@@ -15,8 +15,7 @@ import pytest
 from custom_components.hikvision_reset.diagnostics import async_get_config_entry_diagnostics
 from simulator import SadpResponder, SimulatedCamera
 
-from .conftest import settle, shown
-from .test_reauth import NEW_PASSWORD, Journey, broken_entry, wait_progress
+from .helpers import NEW_PASSWORD, Journey, broken_entry, settle, shown, wait_progress
 
 SALT = "fc5237a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabb947a"
 

@@ -16,17 +16,15 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.hikvision_reset.const import DOMAIN
 from simulator import Fault, SimulatedCamera
 
-from .conftest import CameraFactory, entry_for, exception_text, settle, setup_entry
-
-PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
-
-
-def device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry) -> str:
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
-    )
-    assert device is not None
-    return device.id
+from .helpers import (
+    PUT_RESET,
+    CameraFactory,
+    device_id,
+    entry_for,
+    exception_text,
+    settle,
+    setup_entry,
+)
 
 
 async def restore(hass: HomeAssistant, ids: list[str], mode: str) -> dict[str, Any]:
@@ -62,7 +60,7 @@ async def test_three_cameras_concurrently(
 ) -> None:
     latency = 0.5
     cams = await three_cameras(hass, make_camera, latency)
-    ids = [device_id(device_registry, entry) for _, entry in cams]
+    ids = [device_id(hass, entry) for _, entry in cams]
     start = time.monotonic()
     response = await restore(hass, ids, "basic")
     elapsed = time.monotonic() - start
@@ -80,7 +78,7 @@ async def test_partial_failure_is_reported_per_device(
 ) -> None:
     cams = await three_cameras(hass, make_camera, 0)
     cams[1][0].faults[PUT_RESET[1]] = Fault(status_code=2, sub_status="deviceBusy")
-    ids = [device_id(device_registry, entry) for _, entry in cams]
+    ids = [device_id(hass, entry) for _, entry in cams]
     response = await restore(hass, ids, "full")
     results = response["results"]
     assert [r["result"] for r in results] == ["accepted", "error", "accepted"]
@@ -123,7 +121,7 @@ async def test_basic_is_the_default_mode(
     await hass.services.async_call(
         DOMAIN,
         "restore_defaults",
-        {"device_id": device_id(device_registry, loaded_entry)},
+        {"device_id": device_id(hass, loaded_entry)},
         blocking=True,
     )
     assert camera.restores == ["basic"]
@@ -146,7 +144,7 @@ async def test_invalid_targets(
             await hass.services.async_call(
                 DOMAIN, "restore_defaults", {"device_id": target}, blocking=True
             )
-    ours = device_id(device_registry, loaded_entry)
+    ours = device_id(hass, loaded_entry)
     await hass.config_entries.async_unload(loaded_entry.entry_id)
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(
@@ -165,7 +163,7 @@ async def test_read_only_user_cannot_wipe_a_camera(
     hass_admin_user: MockUser,
 ) -> None:
     """The action over the websocket API, as a read-only user: refused, nothing reaches it."""
-    ours = device_id(device_registry, loaded_entry)
+    ours = device_id(hass, loaded_entry)
     client = await hass_ws_client(hass, hass_read_only_access_token)
     await client.send_json(
         {

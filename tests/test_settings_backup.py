@@ -18,20 +18,25 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.hikvision_reset import backups
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from custom_components.hikvision_reset.diagnostics import async_get_config_entry_diagnostics
 from custom_components.hikvision_reset.isapi import client as isapi_client
 from custom_components.hikvision_reset.logbook import async_describe_events
+from custom_components.hikvision_reset.restore import backups
 from simulator import SimulatedCamera
 
-from .conftest import device_id, exception_text, settle
-from .test_voice_and_automation import setup_automations, voice_automation
+from .helpers import (
+    GET_CONFIG,
+    PUT_RESET,
+    device_id,
+    exception_text,
+    setup_automations,
+    voice_automation,
+    wait_stage,
+)
 
 RESTORE = "button.garage_restore_defaults"
 SENSOR = "sensor.garage_last_restore"
-PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
-GET_CONFIG = ("GET", "/ISAPI/System/configurationData")
 NOT_OFFERED = "Garage does not offer its settings for download, so they were not saved"
 EXPORT_PASSWORD = (
     "Garage gives its settings only with an export password, which Home Assistant cannot use "
@@ -115,14 +120,6 @@ def logbook_line(hass: HomeAssistant, event: Any) -> str:
     return str(described[EVENT_RESTORE](event)["message"])
 
 
-async def wait_online(hass: HomeAssistant, events: list[Any], since: int = 0) -> None:
-    for _ in range(250):
-        if any(e.data["stage"] == "online" for e in events[since:]):
-            return
-        await settle(hass, 0.04)
-    raise AssertionError([e.data["stage"] for e in events])
-
-
 @pytest.mark.parametrize("trigger", TRIGGERS)
 @pytest.mark.parametrize("export", STEPS_ASIDE)
 async def test_a_camera_that_does_not_offer_its_settings_is_restored_and_told(
@@ -160,7 +157,7 @@ async def test_a_camera_that_does_not_offer_its_settings_is_restored_and_told(
     # What the camera offers is kept with the entry: the next press asks nothing more.
     assert loaded_entry.data["settings_download"]["offered"] is False
     assert loaded_entry.data["settings_download"]["reason"] == settings
-    await wait_online(hass, events)
+    await wait_stage(hass, events, "online")
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS)
@@ -241,12 +238,12 @@ async def test_a_camera_that_never_offers_a_download_is_asked_once(
     camera.export = "missing"
     events = async_capture_events(hass, EVENT_RESTORE)
     await press(hass, loaded_entry)
-    await wait_online(hass, events)
+    await wait_stage(hass, events, "online")
     since = len(events)
     result = await action(hass, loaded_entry)
     assert result is not None
     assert result["backup_error"] == f"{NOT_OFFERED}."
-    await wait_online(hass, events, since)
+    await wait_stage(hass, events, "online", since)
     assert camera.requests[GET_CONFIG] == 1  # the second restore asked nothing
     assert camera.requests[PUT_RESET] == 2
     diagnostics = await async_get_config_entry_diagnostics(hass, loaded_entry)
@@ -275,7 +272,7 @@ async def test_new_firmware_is_asked_again(
     camera.export = "missing"
     events = async_capture_events(hass, EVENT_RESTORE)
     await press(hass, loaded_entry)
-    await wait_online(hass, events)
+    await wait_stage(hass, events, "online")
     camera.export = "file"
     camera.firmware = "V5.8.0"
     await loaded_entry.runtime_data.coordinator.async_refresh()
@@ -288,7 +285,7 @@ async def test_new_firmware_is_asked_again(
     assert (Path(backups.backup_dir(hass, camera.serial_number)) / result["backup"]).is_file()
     assert camera.requests[GET_CONFIG] == 2
     assert loaded_entry.data["settings_download"]["offered"] is True
-    await wait_online(hass, events, since)
+    await wait_stage(hass, events, "online", since)
 
 
 async def test_a_camera_that_offers_its_settings_has_them_saved_and_says_so(
@@ -305,7 +302,7 @@ async def test_a_camera_that_offers_its_settings_has_them_saved_and_says_so(
     state = hass.states.get(SENSOR)
     assert state is not None
     assert state.attributes["backup"] == result["backup"]
-    await wait_online(hass, events)
+    await wait_stage(hass, events, "online")
     since = len(events)
     response = await hass.services.async_call(
         DOMAIN,
@@ -325,4 +322,4 @@ async def test_a_camera_that_offers_its_settings_has_them_saved_and_says_so(
     assert logbook_line(hass, events[since]) == (
         "accepted a basic restore and is rebooting (settings not saved (backup: false))"
     )
-    await wait_online(hass, events, since)
+    await wait_stage(hass, events, "online", since)

@@ -9,14 +9,14 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
 import pytest
 
+from custom_components.hikvision_reset.auth.memory import LoginMemory, account_key, async_get_memory
 from custom_components.hikvision_reset.const import EVENT_RESTORE
 from custom_components.hikvision_reset.isapi import (
     IsapiAccountLockedError,
     IsapiAuthenticationError,
 )
-from custom_components.hikvision_reset.lockout import LoginMemory, account_key, async_get_memory
 from custom_components.hikvision_reset.logbook import async_describe_events
-from custom_components.hikvision_reset.reset_guide import TABLE, ResetGuide, guide_for
+from custom_components.hikvision_reset.recovery.reset_guide import TABLE, ResetGuide, guide_for
 
 
 async def test_lock_is_remembered_until_it_expires(

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-import sys
 from typing import Any
 
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from simulator import SimulatedCamera
 
-from .conftest import device_id, entry_for, settle, setup_entry
-
-
-async def setup_automations(hass: HomeAssistant, automations: list[dict[str, Any]]) -> None:
-    for component in ("homeassistant", "conversation", "intent", "persistent_notification"):
-        assert await async_setup_component(hass, component, {})
-    assert await async_setup_component(hass, "automation", {"automation": automations})
-    await hass.async_block_till_done()
-
-
-def voice_automation(device: str) -> dict[str, Any]:
-    """The README's voice example (the demo's, which the README must equal)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from demo import voice_automation as readme_example  # noqa: PLC0415
-
-    return readme_example(device)
-
+from .helpers import device_id, entry_for, settle, setup_automations, setup_entry, voice_automation
 
 NOTIFY_AUTOMATION: dict[str, Any] = {
     "alias": "Tell me how to reset a camera that refuses the password",

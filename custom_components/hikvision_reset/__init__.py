@@ -7,16 +7,17 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .backups import async_remove_all
+from .auth.guard import async_cancel_unlock_retries, async_clear_trouble
+from .auth.memory import async_get_memory
 from .const import DOMAIN
-from .coordinator import HikvisionCoordinator, async_cancel_unlock_retries
+from .coordinator import HikvisionCoordinator
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
-from .lockout import async_get_memory
 from .pending import RESTORE, async_get_pending
-from .recovery import async_first_login
-from .restore import Restorer, device_info_from
+from .recovery.progress import async_first_login
+from .restore.backups import async_remove_all
+from .restore.record import device_info_from
+from .restore.restorer import Restorer
 from .services import async_setup_services
-from .trouble import async_clear_trouble
 
 PLATFORMS: list[Platform] = [Platform.BUTTON, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)

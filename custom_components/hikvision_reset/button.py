@@ -14,10 +14,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN, STAGE_UNCONFIRMED
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
-from .entity import HikvisionEntity
-from .helpers import async_require_admin, hikvision_exception_handler
+from .entity import HikvisionEntity, async_require_admin, hikvision_exception_handler
 from .isapi import RestoreMode
-from .restore import Restorer, Sent
+from .restore.record import Sent
+from .restore.restorer import Restorer
 
 # One press at a time per button; a second press of a camera that is already restoring is
 # refused by the restore controller before anything is sent.

@@ -1,15 +1,13 @@
-"""What one set-up camera keeps at run time (``entry.runtime_data``)."""
+"""What one set-up camera keeps at run time (``entry.runtime_data``), and its entry's type."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
-if TYPE_CHECKING:
-    from .coordinator import HikvisionCoordinator
-    from .restore import Restorer
+from .coordinator import HikvisionCoordinator
+from .restore.restorer import Restorer
 
 type HikvisionConfigEntry = ConfigEntry[HikvisionRuntimeData]
 

@@ -9,11 +9,12 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .backups import CONF_BACKUP_PASSWORDS, CONF_SETTINGS_DOWNLOAD, async_list
+from .auth.memory import async_get_memory
 from .data import HikvisionConfigEntry
-from .lockout import async_get_memory
 from .pending import JOURNEY, RESTORE, async_get_pending
-from .recovery import CONF_SADP
+from .recovery.bring_home import CONF_SADP
+from .restore.backups import CONF_BACKUP_PASSWORDS, async_list
+from .restore.settings import CONF_SETTINGS_DOWNLOAD
 
 TO_REDACT = {
     CONF_PASSWORD,

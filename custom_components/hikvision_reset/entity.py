@@ -1,13 +1,25 @@
-"""The base entity: one device per camera."""
+"""The base entity (one device per camera), the admin check, and the translating decorator.
+
+Invariant: an entity action raises only translated errors (``errors``), and only an
+administrator (or an automation, acting for no user) may start one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import wraps
+from typing import Any, Concatenate
+
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import HikvisionCoordinator
 from .data import HikvisionRuntimeData
+from .errors import EXPLAINED, translated_error
+from .restore.settings import firmware_of
 
 
 class HikvisionEntity(CoordinatorEntity[HikvisionCoordinator]):
@@ -30,8 +42,7 @@ class HikvisionEntity(CoordinatorEntity[HikvisionCoordinator]):
             model=info.model,
             name=info.display_name,
             serial_number=info.serial_number,
-            sw_version=" ".join(v for v in (info.firmware_version, info.firmware_build) if v)
-            or None,
+            sw_version=firmware_of(info),
             hw_version=info.hardware_version,
             configuration_url=coordinator.client.base_url,
         )
@@ -40,3 +51,32 @@ class HikvisionEntity(CoordinatorEntity[HikvisionCoordinator]):
     def available(self) -> bool:
         """Unavailable while the camera reboots after a restore."""
         return super().available and not self.restorer.rebooting
+
+
+async def async_require_admin(hass: HomeAssistant, context: Context | None, name: str) -> None:
+    """Refuse a person who is not an administrator; automations and scripts act for no user."""
+    user_id = context.user_id if context else None
+    if user_id is None:
+        return
+    user = await hass.auth.async_get_user(user_id)
+    if user is None or not user.is_admin:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="admin_only",
+            translation_placeholders={"name": name},
+        )
+
+
+def hikvision_exception_handler[EntityT: HikvisionEntity, **P](
+    func: Callable[Concatenate[EntityT, P], Awaitable[Any]],
+) -> Callable[Concatenate[EntityT, P], Coroutine[Any, Any, None]]:
+    """Decorate an entity action: the client's errors and ours become translated errors."""
+
+    @wraps(func)
+    async def handler(self: EntityT, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await func(self, *args, **kwargs)
+        except EXPLAINED as err:
+            raise translated_error(err, self.coordinator.config_entry.title) from err
+
+    return handler  # type: ignore[return-value]

@@ -1,7 +1,8 @@
-"""The camera's device, and the ``hikvision_reset_restore`` event automations listen to.
+"""The camera's device, and what the integration's events say of it.
 
-One place builds the event's payload (restores, reboots, settings put back, the way home's
-``recovered``), so that every stage carries the same keys.
+One place builds the events' common keys and the ``hikvision_reset_restore`` payload
+(restores, reboots, settings put back, the way home's ``recovered``), so that every stage
+carries the same keys.
 """
 
 from __future__ import annotations
@@ -24,19 +25,20 @@ def camera_device(hass: HomeAssistant, entry: ConfigEntry[Any]) -> dr.DeviceEntr
 
 
 @callback
+def about(hass: HomeAssistant, entry: ConfigEntry[Any]) -> dict[str, Any]:
+    """What every event of the integration says of its camera."""
+    device = camera_device(hass, entry)
+    return {
+        "device_id": device.id if device else None,
+        "entry_id": entry.entry_id,
+        "name": entry.title,
+    }
+
+
+@callback
 def async_fire_restore(
     hass: HomeAssistant, entry: ConfigEntry[Any], mode: str, stage: str, **extra: Any
 ) -> None:
     """Fire ``hikvision_reset_restore`` for one stage of the camera's restore (or recovery)."""
-    device = camera_device(hass, entry)
-    hass.bus.async_fire(
-        EVENT_RESTORE,
-        {
-            "device_id": device.id if device else None,
-            "entry_id": entry.entry_id,
-            "name": entry.title,
-            ATTR_MODE: mode,
-            ATTR_STAGE: stage,
-            **extra,
-        },
-    )
+    data = {**about(hass, entry), ATTR_MODE: mode, ATTR_STAGE: stage, **extra}
+    hass.bus.async_fire(EVENT_RESTORE, data)

@@ -18,7 +18,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from . import const
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
 from .entity import HikvisionEntity
-from .restore import RestoreState
+from .restore.record import RestoreState
 
 # Stages of a restore still under way: restored after a restart, they are "interrupted".
 _UNDER_WAY = frozenset(

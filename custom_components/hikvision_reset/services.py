@@ -20,7 +20,6 @@ from homeassistant.helpers.service import (
 )
 import voluptuous as vol
 
-from .backups import CONF_SETTINGS_DOWNLOAD
 from .const import (
     ATTR_BACKUP,
     ATTR_DEVICE_ID,
@@ -30,9 +29,9 @@ from .const import (
     SERVICE_RESTORE_DEFAULTS,
 )
 from .data import HikvisionConfigEntry
-from .helpers import HANDLED, error_key, translated_error
+from .errors import EXPLAINED, NoBackupError, NoBackupOfferedError, error_key, translated_error
 from .isapi import RestoreMode
-from .restore import NoBackupError
+from .restore.settings import CONF_SETTINGS_DOWNLOAD
 
 SCHEMA = vol.Schema(
     {
@@ -67,7 +66,7 @@ async def _restore_one(
             "backup": sent.backup,
             "backup_error": sent.backup_error,
         }
-    except HANDLED as err:
+    except EXPLAINED as err:
         error = translated_error(err, entry.title)
         result.update(result="error", error=error_key(err), message=str(error))
         return result, error
@@ -103,18 +102,14 @@ async def async_restore_configuration(call: ServiceCall) -> ServiceResponse:
     """Put a camera's saved settings back (it reboots); the undo of a restore."""
     device_id = call.data[ATTR_DEVICE_ID]
     _device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
+    restorer = entry.runtime_data.restorer
     try:
-        stage, backup = await entry.runtime_data.restorer.async_put_back(call.data.get(ATTR_BACKUP))
+        stage, backup = await restorer.async_restore_configuration(call.data.get(ATTR_BACKUP))
     except NoBackupError as err:
-        key = "no_backup"
         if (entry.data.get(CONF_SETTINGS_DOWNLOAD) or {}).get("offered") is False:
-            key = "no_backup_not_offered"  # nothing can ever have been saved
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders={"name": entry.title},
-        ) from err
-    except HANDLED as err:
+            err = NoBackupOfferedError(str(err))  # nothing can ever have been saved
+        raise translated_error(err, entry.title, ServiceValidationError) from err
+    except EXPLAINED as err:
         raise translated_error(err, entry.title) from err
     return {"device_id": device_id, "name": entry.title, "result": stage, **backup.describe()}
 

@@ -10,6 +10,7 @@ The exchange, as Hikvision's own tools do it:
    hex of AES-128-ECB(first 16 characters of the key text + the password, zero padded).
 
 The primitives come from ``cryptography`` (which Home Assistant ships); nothing is hand-rolled.
+Only the client's side is here: the camera's side lives in the simulator.
 """
 
 from __future__ import annotations
@@ -62,11 +63,6 @@ def password_problem(password: str, username: str = "admin") -> str | None:
     return None
 
 
-def password_is_strong(password: str, username: str = "admin") -> bool:
-    """Whether a camera would take ``password`` (see :func:`password_problem`)."""
-    return password_problem(password, username) is None
-
-
 def _sequence(password: str, length: int = 4) -> bool:
     """Four or more consecutive increasing or decreasing digits ("4567", "9876")."""
     for start in range(len(password) - length + 1):
@@ -88,29 +84,6 @@ def encode_public_key(key: rsa.RSAPrivateKey) -> str:
     """The ``<PublicKey><key>`` text for ``key``."""
     modulus = key.public_key().public_numbers().n
     return base64.b64encode(f"{modulus:0256x}".encode()).decode()
-
-
-def decode_public_key(text: str) -> rsa.RSAPublicKey:
-    """The public key a client sent (device side)."""
-    try:
-        modulus = int(base64.b64decode(text, validate=True), 16)
-    except (binascii.Error, ValueError) as err:
-        raise IsapiInvalidResponseError("bad public key") from err
-    return rsa.RSAPublicNumbers(RSA_EXPONENT, modulus).public_key()
-
-
-def encrypt_challenge(public_key: rsa.RSAPublicKey, key_text: str, *, padded: bool = True) -> str:
-    """The ``<Challenge><key>`` text carrying ``key_text`` (device side).
-
-    ``padded=False`` plays firmware that seals the key with raw RSA (no PKCS#1 padding).
-    """
-    if padded:
-        sealed = public_key.encrypt(key_text.encode(), padding.PKCS1v15())
-    else:
-        numbers = public_key.public_numbers()
-        value = pow(int.from_bytes(key_text.encode(), "big"), numbers.e, numbers.n)
-        sealed = value.to_bytes((numbers.n.bit_length() + 7) // 8, "big")
-    return base64.b64encode(sealed.hex().encode()).decode()
 
 
 def _unpadded(private_key: rsa.RSAPrivateKey, sealed: bytes) -> bytes:
@@ -167,16 +140,3 @@ def encrypt_password(key_text: str, password: str) -> str:
     encryptor = _aes(key_text).encryptor()
     sealed = encryptor.update(plain) + encryptor.finalize()
     return base64.b64encode(sealed.hex().encode()).decode()
-
-
-def decrypt_password(key_text: str, text: str) -> str:
-    """The password inside an ``<ActivateInfo><password>`` (device side)."""
-    try:
-        sealed = bytes.fromhex(base64.b64decode(text, validate=True).decode())
-        decryptor = _aes(key_text).decryptor()
-        plain = decryptor.update(sealed) + decryptor.finalize()
-    except (binascii.Error, ValueError) as err:
-        raise IsapiInvalidResponseError("bad activation password") from err
-    if plain[:16] != key_text[:16].encode():
-        raise IsapiInvalidResponseError("activation password was sealed with another key")
-    return plain[16:].rstrip(b"\0").decode()

@@ -12,30 +12,32 @@ import aiohttp
 from aiohttp import hdrs
 
 from . import activation
+from .answers import (
+    ACCEPTED_CODES,
+    MAYBE_SENT_ERRORS,
+    auth_error,
+    http_error,
+    looks_like_xml,
+    read_bounded,
+    refusal_guard,
+    refuse_non_file,
+    status_error,
+)
 from .errors import (
-    IsapiAccountLockedError,
-    IsapiAuthenticationError,
     IsapiConnectionError,
-    IsapiDeviceBusyError,
-    IsapiDeviceError,
     IsapiError,
     IsapiInvalidResponseError,
-    IsapiNotActivatedError,
-    IsapiNotSupportedError,
-    IsapiResponseStatusError,
     IsapiResultUnknownError,
-    IsapiRiskyPasswordError,
     IsapiTooLargeError,
     IsapiTransferError,
     IsapiUnsupportedAuthError,
 )
-from .models import DeviceInfo, ResponseStatus, RestoreMode, UserCheck
+from .models import DeviceInfo, ResponseStatus, RestoreMode
 from .xml import (
     parse_activate_status,
     parse_challenge,
     parse_device_info,
     parse_response_status,
-    parse_user_check,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,7 +49,6 @@ DEVICE_INFO_PATH: Final = "/ISAPI/System/deviceInfo"
 FACTORY_RESET_PATH: Final = "/ISAPI/System/factoryReset"
 REBOOT_PATH: Final = "/ISAPI/System/reboot"
 ACTIVATE_STATUS_PATH: Final = "/SDK/activateStatus"
-USER_CHECK_PATH: Final = "/ISAPI/Security/userCheck"
 CHALLENGE_PATH: Final = "/ISAPI/Security/challenge"
 ACTIVATE_PATH: Final = "/ISAPI/System/activate"
 CONFIGURATION_PATH: Final = "/ISAPI/System/configurationData"
@@ -55,83 +56,10 @@ CONFIGURATION_PATH: Final = "/ISAPI/System/configurationData"
 MAX_CONFIGURATION_BYTES: Final = 32 << 20
 TRANSFER_TIMEOUT: Final = 120.0
 
-# statusCode 1 is OK; 7 ("reboot required") still means the device took the request.
-_ACCEPTED_CODES: Final = frozenset({1, 7})
-_BUSY_SUB_STATUS: Final = frozenset({"deviceBusy", "busy"})
-_NOT_SUPPORTED_SUB_STATUS: Final = frozenset(
-    {"notSupport", "lowPrivilege", "methodNotAllowed", "invalidOperation"}
-)
-# Errors raised after the request may have reached the device (as opposed to "could not connect").
-_MAYBE_SENT_ERRORS: Final = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
 # ... and errors while reading an answer that had begun (headers, then the connection dropped).
 _CUT_OFF_ERRORS: Final = (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)
 _XML: Final = "application/xml; charset=UTF-8"
 _BINARY: Final = "application/octet-stream"
-
-type _Handler = Callable[[aiohttp.ClientRequest], Awaitable[aiohttp.ClientResponse]]
-
-
-def status_error(status: ResponseStatus) -> IsapiResponseStatusError:
-    """The typed error for a ResponseStatus that is not OK."""
-    code, sub = status.status_code, status.sub_status_code
-    message = status.description or f"{status.status_string or 'error'} ({sub or code})"
-    if sub == "riskPassword":
-        return IsapiRiskyPasswordError(code, sub, message)
-    if code == 2 or sub in _BUSY_SUB_STATUS:
-        return IsapiDeviceBusyError(code, sub, message)
-    if code == 4 or sub in _NOT_SUPPORTED_SUB_STATUS:
-        return IsapiNotSupportedError(code, sub, message)
-    if code == 3:
-        return IsapiDeviceError(code, sub, message)
-    return IsapiResponseStatusError(code, sub, message)
-
-
-def auth_error(body: bytes) -> IsapiError:
-    """The typed error for a 401 answer, using its userCheck/ResponseStatus body when present."""
-    if b"notActivated" in body:
-        return IsapiNotActivatedError("the device is not activated")
-    check = parse_user_check(body)
-    if check is None:
-        return IsapiAuthenticationError()
-    if check.locked:
-        return IsapiAccountLockedError(
-            "the account is locked",
-            attempts_left=0,
-            locked=True,
-            unlock_seconds=check.unlock_seconds,
-        )
-    return IsapiAuthenticationError(attempts_left=check.attempts_left)
-
-
-async def _read_bounded(response: aiohttp.ClientResponse, limit: int) -> bytes:
-    """Read the body, refusing more than ``limit`` bytes."""
-    if response.content_length is not None and response.content_length > limit:
-        response.release()
-        raise IsapiInvalidResponseError(f"answer of {response.content_length} bytes is too large")
-    body = bytearray()
-    async for chunk in response.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > limit:
-            response.release()
-            raise IsapiInvalidResponseError(f"answer larger than {limit} bytes")
-    return bytes(body)
-
-
-def _looks_like_xml(chunk: bytes) -> bool:
-    head = chunk[:512].lstrip()
-    return head.startswith(b"<?xml") or b"<ResponseStatus" in head
-
-
-def _refuse_non_file(first: bytes) -> None:
-    """Raise when the first bytes of a configuration download are not a file."""
-    head = first[:512].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")):
-        raise IsapiInvalidResponseError("a web page instead of a configuration file")
-    if _looks_like_xml(first):
-        status = parse_response_status(first)
-        if status.status_code in _ACCEPTED_CODES:
-            raise IsapiInvalidResponseError("a ResponseStatus instead of a configuration file")
-        raise status_error(status)
 
 
 class IsapiClient:
@@ -174,13 +102,6 @@ class IsapiClient:
     async def device_info(self) -> DeviceInfo:
         """``GET /ISAPI/System/deviceInfo``: the device's identity."""
         return parse_device_info(await self._request(hdrs.METH_GET, DEVICE_INFO_PATH))
-
-    async def user_check(self) -> UserCheck:
-        """``GET /ISAPI/Security/userCheck``: whether the credentials work."""
-        check = parse_user_check(await self._request(hdrs.METH_GET, USER_CHECK_PATH))
-        if check is None:
-            raise IsapiInvalidResponseError("userCheck answer is not a userCheck document")
-        return check
 
     async def is_activated(self) -> bool:
         """``GET /SDK/activateStatus`` (no authentication): False for a factory-fresh device."""
@@ -227,10 +148,10 @@ class IsapiClient:
         total = 0
         async with self._stream(hdrs.METH_GET, CONFIGURATION_PATH) as response:
             async for chunk in response.content.iter_chunked(64 * 1024):
-                if not total and _looks_like_xml(chunk):  # a ResponseStatus: read it whole
-                    _refuse_non_file(chunk + await _read_bounded(response, self._max_body))
+                if not total and looks_like_xml(chunk):  # a ResponseStatus: read it whole
+                    refuse_non_file(chunk + await read_bounded(response, self._max_body))
                 elif not total:
-                    _refuse_non_file(chunk)
+                    refuse_non_file(chunk)
                 total += len(chunk)
                 if total > limit:
                     raise IsapiTooLargeError(f"configuration larger than {limit} bytes")
@@ -259,15 +180,15 @@ class IsapiClient:
                     method,
                     f"{self.base_url}{path}",
                     ssl=self._ssl,
-                    middlewares=(self._digest, self._guard(False)),
+                    middlewares=(self._digest, refusal_guard(self._max_body, False)),
                     allow_redirects=False,
                 ) as response,
             ):
                 if response.status == 401:
-                    raise auth_error(await _read_bounded(response, self._max_body))
+                    raise auth_error(await read_bounded(response, self._max_body))
                 if not 200 <= response.status < 300:
-                    body = await _read_bounded(response, self._max_body)
-                    raise self._http_error(response.status, body)
+                    body = await read_bounded(response, self._max_body)
+                    raise http_error(response.status, body)
                 yield response
         except IsapiError:
             raise
@@ -309,7 +230,7 @@ class IsapiClient:
             if destructive:  # the device took the request (2xx) but its answer is unreadable
                 raise IsapiResultUnknownError(f"PUT {path} was answered with {err}") from err
             raise
-        if status.status_code not in _ACCEPTED_CODES:
+        if status.status_code not in ACCEPTED_CODES:
             raise status_error(status)
         return status
 
@@ -325,7 +246,7 @@ class IsapiClient:
         content_type: str = _XML,
     ) -> bytes:
         """Send one request and return the body of a 2xx answer, or raise a typed error."""
-        middlewares = (self._digest, self._guard(destructive)) if auth else ()
+        middlewares = (self._digest, refusal_guard(self._max_body, destructive)) if auth else ()
         url = f"{self.base_url}{path}"
         serialised = self._auth_lock if auth else contextlib.nullcontext()
         try:
@@ -343,14 +264,14 @@ class IsapiClient:
                     allow_redirects=False,
                 ) as response,
             ):
-                body = await _read_bounded(response, self._max_body)
+                body = await read_bounded(response, self._max_body)
                 status = response.status
                 offered = response.headers.get(hdrs.WWW_AUTHENTICATE, "")
         except IsapiError:
             raise
         except aiohttp.ClientConnectorError as err:  # never reached the device
             raise IsapiConnectionError(f"{method} {path}: {err!r}") from err
-        except (TimeoutError, *_MAYBE_SENT_ERRORS, *_CUT_OFF_ERRORS) as err:
+        except (TimeoutError, *MAYBE_SENT_ERRORS, *_CUT_OFF_ERRORS) as err:
             if destructive:
                 raise IsapiResultUnknownError(
                     f"{method} {path} was sent but the device did not answer ({err!r})"
@@ -367,53 +288,4 @@ class IsapiClient:
                 # nothing, so no password left this machine and no login attempt was spent.
                 raise IsapiUnsupportedAuthError(offered.split(" ", 1)[0])
             raise auth_error(body)
-        raise self._http_error(status, body)
-
-    @staticmethod
-    def _http_error(status: int, body: bytes) -> IsapiError:
-        """The typed error of a non-2xx, non-401 answer."""
-        try:
-            return status_error(parse_response_status(body))
-        except IsapiInvalidResponseError:
-            pass
-        if status in (403, 404, 405, 501):
-            return IsapiNotSupportedError(4, f"http{status}", f"HTTP {status}")
-        if status == 503:
-            return IsapiDeviceBusyError(2, f"http{status}", f"HTTP {status}")
-        if status >= 500:
-            return IsapiDeviceError(3, f"http{status}", f"HTTP {status}")
-        return IsapiInvalidResponseError(f"unexpected HTTP {status}")
-
-    def _guard(self, destructive: bool) -> aiohttp.ClientMiddlewareType:
-        """A middleware inside the digest one: refused logins and dropped commands stop here.
-
-        - A 401 to a request that carried credentials (and is not a ``stale`` nonce) is raised at
-          once, so the digest middleware cannot send the same refused credentials a second time.
-        - A destructive request whose connection dropped is not resent by aiohttp's idempotent
-          retry: the device may already be acting on it.
-        """
-        limit = self._max_body
-
-        async def guard(
-            request: aiohttp.ClientRequest, handler: _Handler
-        ) -> aiohttp.ClientResponse:
-            try:
-                response = await handler(request)
-            except aiohttp.ClientConnectorError:
-                raise
-            except _MAYBE_SENT_ERRORS as err:
-                if destructive:
-                    raise IsapiResultUnknownError(
-                        f"{request.method} {request.url.path} was sent but the connection "
-                        f"dropped ({err!r})"
-                    ) from err
-                raise
-            if (
-                response.status == 401
-                and hdrs.AUTHORIZATION in request.headers
-                and "stale=true" not in response.headers.get(hdrs.WWW_AUTHENTICATE, "").lower()
-            ):
-                raise auth_error(await _read_bounded(response, limit))
-            return response
-
-        return guard
+        raise http_error(status, body)

@@ -32,10 +32,6 @@ Destinations and the listening address are settings, so that tests can keep to l
 """
 
 from .client import (
-    BROADCAST,
-    DEFAULT_TARGETS,
-    MULTICAST_GROUP,
-    SADP_PORT,
     SadpClient,
     SadpCommandFailedError,
     SadpError,
@@ -43,20 +39,23 @@ from .client import (
     SadpTimeoutError,
 )
 from .messages import (
-    KeyMode,
     NetworkSettings,
     SadpDevice,
     SadpReply,
+    parse_reply,
+    probe_message,
+    update_message,
+)
+from .passwords import (
+    KeyMode,
     UpdateLayout,
     encode_exchange_key,
     new_exchange_key,
     open_exchange_code,
-    parse_reply,
-    probe_message,
     seal_password,
-    update_message,
     update_password,
 )
+from .transport import BROADCAST, DEFAULT_TARGETS, MULTICAST_GROUP, SADP_PORT
 
 __all__ = [
     "BROADCAST",

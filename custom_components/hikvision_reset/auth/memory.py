@@ -1,4 +1,4 @@
-"""What cameras told us about logins, kept across restarts so no restart spends a login attempt.
+"""What cameras told us about logins, kept across restarts so that no restart spends an attempt.
 
 - **Locks**: a camera that locked an account says until when; nothing sends a login to that
   account before then (setup, polling, buttons, the action, the flows all ask here first).
@@ -25,8 +25,8 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN
-from .isapi import IsapiAuthenticationError
+from ..const import DOMAIN
+from ..isapi import IsapiAuthenticationError
 
 STORAGE_VERSION: Final = 1
 STORAGE_KEY: Final = f"{DOMAIN}.logins"
@@ -140,6 +140,17 @@ class LoginMemory:
         if key not in self._refused:
             return False
         return await self._fingerprint(key, password) in self._refused[key]
+
+    async def async_note_refusal(
+        self, key: str, password: str, err: IsapiAuthenticationError
+    ) -> None:
+        """The camera refused a login: keep its lock, and the password unless it was locked.
+
+        A locked camera refuses every password, the right one too: that one is not marked.
+        """
+        self.note_auth_error(key, err)
+        if not err.locked:
+            await self.note_refused(key, password)
 
     @callback
     def forget_refused(self, key: str) -> None:

@@ -1,10 +1,12 @@
-"""Logging in to a camera once, safely: shared by the config flow, the reauth journey and setup.
+"""Logging in to a camera once per submit: the clients and the login the flows share.
 
-Nothing here sends a login while the camera has the account locked, and nothing retries.
+Invariants: nothing here sends a login while the camera has the account locked, and nothing
+retries; a refusal is remembered (``memory``) before the form answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +21,8 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .const import LOGGER
-from .isapi import (
+from ..const import DEFAULT_PORT, DEFAULT_SSL_PORT, DEFAULT_USERNAME, LOGGER
+from ..isapi import (
     DeviceInfo,
     IsapiAuthenticationError,
     IsapiClient,
@@ -30,25 +32,37 @@ from .isapi import (
     IsapiNotActivatedError,
     IsapiUnsupportedAuthError,
 )
-from .lockout import account_key, async_get_memory
+from .memory import account_key, async_get_memory
 
 
-def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> IsapiClient:
+def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> IsapiClient:
     """An ISAPI client for the connection settings in ``data`` (entry data or a form)."""
     return IsapiClient(
         async_get_clientsession(hass, verify_ssl=data.get(CONF_VERIFY_SSL, True)),
         data[CONF_HOST],
-        port=data[CONF_PORT],
-        username=data[CONF_USERNAME],
+        port=port_of(data),
+        username=username_of(data),
         password=data[CONF_PASSWORD],
         ssl=data.get(CONF_SSL, False),
         verify_ssl=data.get(CONF_VERIFY_SSL, True),
     )
 
 
-def key_from_data(data: dict[str, Any]) -> str:
+def port_of(data: Mapping[str, Any]) -> int:
+    """The web port in connection settings: the scheme's default when none is given."""
+    if port := data.get(CONF_PORT):
+        return int(port)
+    return DEFAULT_SSL_PORT if data.get(CONF_SSL) else DEFAULT_PORT
+
+
+def username_of(data: Mapping[str, Any]) -> str:
+    """The admin user name in connection settings."""
+    return str(data.get(CONF_USERNAME) or DEFAULT_USERNAME)
+
+
+def key_from_data(data: Mapping[str, Any]) -> str:
     """The lockout key of the account in ``data``."""
-    return account_key(data[CONF_HOST], data[CONF_PORT], data[CONF_USERNAME])
+    return account_key(data[CONF_HOST], port_of(data), username_of(data))
 
 
 @dataclass(slots=True)
@@ -73,9 +87,7 @@ async def async_try_login(hass: HomeAssistant, data: dict[str, Any]) -> LoginRes
     try:
         info = await client_from_data(hass, data).device_info()
     except IsapiAuthenticationError as err:
-        memory.note_auth_error(key, err)
-        if not err.locked:  # a locked camera refuses every password, the right one too
-            await memory.note_refused(key, data[CONF_PASSWORD])
+        await memory.async_note_refusal(key, data[CONF_PASSWORD], err)
         if (minutes := memory.minutes_locked(key)) is not None:
             return _error("account_locked", minutes=str(minutes))
         if err.attempts_left is not None:

@@ -1,0 +1,1 @@
+"""Bringing a reset camera home: SADP, the network, activation and the move, the reset guide."""

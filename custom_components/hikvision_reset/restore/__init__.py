@@ -1,0 +1,1 @@
+"""Restoring a camera: the restorer, the settings saved before, the backups, the kept record."""

@@ -1,0 +1,251 @@
+"""Restoring and rebooting one camera: sent once, one at a time, followed through the reboot.
+
+Invariants: a restore (or reboot, or settings put back) is claimed before the first await and
+stays claimed until the camera is back online or the wait times out, across a restart too
+(it is kept before its command goes out); another one for the same camera is refused before
+anything is sent. The follow asks the unauthenticated ``/SDK/activateStatus``, so a camera whose
+password was wiped is never sent a login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .. import const
+from ..const import DOMAIN
+from ..coordinator import HikvisionCoordinator
+from ..errors import EXPLAINED, AlreadyRestoringError
+from ..events import async_fire_restore
+from ..isapi import (
+    IsapiAuthenticationError,
+    IsapiNotActivatedError,
+    IsapiResultUnknownError,
+    RestoreMode,
+)
+from ..pending import RESTORE, async_get_pending
+from .backups import CONF_BACKUP_PASSWORDS, Backup, async_choose, async_put_back
+from .follow import async_follow
+from .record import RestoreState, Sent
+from .settings import (
+    SettingsBackup,
+    async_save_before_restore,
+    async_settings_told,
+    firmware_of,
+)
+
+
+class Restorer:
+    """Sends one camera's restores and reboots, and follows them."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: HikvisionCoordinator
+    ) -> None:
+        """Nothing is sent until :meth:`async_run`."""
+        self.hass = hass
+        self.entry = entry
+        self.coordinator = coordinator
+        self.guard = coordinator.guard
+        self.client = coordinator.client
+        self.last: RestoreState | None = None
+        self.rebooting = False
+        self.in_progress = False
+        self._password_after: str | None = None
+
+    async def async_run(self, mode: RestoreMode | None, *, backup: bool = True) -> Sent:
+        """Send a restore (``mode``) or a reboot (None) once, then follow the reboot.
+
+        Before a restore the camera's settings are saved when it offers them (``backup``
+        False: not even tried). Only a failed download of settings the camera does offer stops
+        the restore. Raises :class:`AlreadyRestoringError`, the client's errors or ours.
+        """
+
+        async def send() -> str:
+            if mode is not None:
+                await self._save_settings(backup)
+            await self._keep()  # before the command: a restart must not send it again
+            return await self._send(mode)
+
+        stage = await self._start(str(mode) if mode is not None else "reboot", send)
+        if mode == RestoreMode.FULL:
+            self.guard.note_full_restore()
+        assert self.last is not None
+        return Sent(stage, self.last.settings, self.last.backup, self.last.backup_error)
+
+    async def async_restore_configuration(self, name: str | None = None) -> tuple[str, Backup]:
+        """Put saved settings back (the newest, or ``name``); the camera reboots with them.
+
+        Raises :class:`NoBackupError` when there is none (nothing is sent).
+        """
+        chosen = await async_choose(self.hass, str(self.entry.unique_id), name)
+        passwords = self.entry.data.get(CONF_BACKUP_PASSWORDS, {})
+
+        async def send() -> str:
+            assert self.last is not None
+            self.last.put_back = chosen.name
+            await self._keep()
+            stage, self._password_after = await async_put_back(
+                self.hass, self.client, chosen, passwords
+            )
+            return stage
+
+        return await self._start("configuration", send), chosen
+
+    async def _start(self, label: str, send: Callable[[], Awaitable[str]]) -> str:
+        """Claim the camera, send, report, and follow the reboot; one at a time, never resent."""
+        if self.in_progress:
+            raise AlreadyRestoringError(self.entry.title)
+        # Claimed before the first await: a second press in the same instant finds it taken.
+        self.in_progress = True
+        self._password_after = None
+        self.last = RestoreState(label, dt_util.utcnow(), const.STAGE_SENDING)
+        stage: str | None = None
+        try:
+            if await self.guard.must_not_log_in():
+                raise self.guard.refusal()  # nothing is sent; the reauth journey is open
+            stage = await send()
+        except EXPLAINED as err:
+            self.last.error = type(err).__name__
+            self._fire(const.STAGE_FAILED, error=str(err))
+            if isinstance(err, (IsapiAuthenticationError, IsapiNotActivatedError)):
+                await self.guard.async_refused_while_acting(err)
+            raise
+        finally:
+            if stage is None:  # whatever went wrong (a missing backup file too): not restoring
+                self.in_progress = False
+                await self._forget()
+        self._fire(stage)
+        await self._keep()
+        self._start_follow()
+        return stage
+
+    async def _save_settings(self, wanted: bool) -> None:
+        """What becomes of the settings before a restore (see ``settings``)."""
+        assert self.last is not None
+        if wanted:
+            saved = await async_save_before_restore(
+                self.hass,
+                self.entry,
+                self.client,
+                self.coordinator.password,
+                firmware_of(self.coordinator.data),
+            )
+        else:
+            saved = await async_settings_told(self.hass, self.entry, SettingsBackup.SKIPPED)
+        self.last.settings = saved.outcome
+        self.last.backup = saved.backup.name if saved.backup else None
+        self.last.backup_error = saved.sentence
+
+    async def _send(self, mode: RestoreMode | None) -> str:
+        try:
+            if mode is None:
+                await self.client.reboot()
+            else:
+                await self.client.restore_defaults(mode)
+        except IsapiResultUnknownError:
+            return const.STAGE_UNCONFIRMED
+        return const.STAGE_ACCEPTED
+
+    def _fire(self, stage: str, **extra: Any) -> None:
+        last = self.last
+        assert last is not None
+        last.stage = stage
+        settings = (
+            {}
+            if last.settings is None
+            else {
+                "settings_backup": str(last.settings),
+                "backup": last.backup,
+                "backup_error": last.backup_error,
+            }
+        )
+        async_fire_restore(self.hass, self.entry, last.mode, stage, **settings, **extra)
+        self.coordinator.async_update_listeners()
+
+    # ---- kept across restarts -----------------------------------------------------------------
+    def resume(self, record: dict[str, Any]) -> bool:
+        """Pick up a restore that a restart interrupted: claimed again, followed again.
+
+        Nothing is sent: the follow asks the unauthenticated activation check, with the same
+        deadlines as before the restart. False when the record is unreadable.
+        """
+        last = RestoreState.from_record(record)
+        if last is None:
+            return False
+        self.last, self.in_progress = last, True
+        self.rebooting = last.down_at is not None
+        if last.put_back:
+            self._password_after = self.entry.data.get(CONF_BACKUP_PASSWORDS, {}).get(last.put_back)
+        if last.mode == RestoreMode.FULL:
+            self.guard.note_full_restore()
+        last.stage = const.STAGE_INTERRUPTED  # (sent, or maybe sent: followed either way)
+        self.coordinator.async_update_listeners()
+        self._start_follow()
+        return True
+
+    async def _keep(self) -> None:
+        """Keep the restore under way across a restart, with what the camera said it is."""
+        assert self.last is not None
+        pending = await async_get_pending(self.hass)
+        record = {**self.last.as_record(), "device": asdict(self.coordinator.data)}
+        await pending.async_set(RESTORE, self.entry.entry_id, record)
+
+    async def _forget(self) -> None:
+        """The restore is over: nothing to resume."""
+        pending = await async_get_pending(self.hass)
+        await pending.async_set(RESTORE, self.entry.entry_id, None)
+
+    # ---- the follow ---------------------------------------------------------------------------
+    def _start_follow(self) -> None:
+        self.entry.async_create_background_task(
+            self.hass, self._follow(), f"{DOMAIN} follow restore {self.entry.title}"
+        )
+
+    async def _follow(self) -> None:
+        """Follow the camera through its reboot, then tell how it ended."""
+        assert self.last is not None
+        resumed = self.last.stage == const.STAGE_INTERRUPTED
+        followed = await async_follow(self.client, self.last, resumed, self._went_down)
+        if followed.online:
+            await self._back_online(followed.activated)
+        else:
+            await self._timed_out()
+
+    async def _went_down(self) -> None:
+        self.rebooting = True
+        self._fire(const.STAGE_OFFLINE)
+        await self._keep()
+
+    async def _timed_out(self) -> None:
+        assert self.last is not None
+        self.rebooting = False
+        self.in_progress = False
+        went_down = self.last.down_at is not None
+        self._fire(const.STAGE_TIMEOUT)
+        await self._forget()
+        if self.last.mode == RestoreMode.FULL and went_down:
+            # Wiped, and not back at its address: a full restore resets the network settings
+            # too (192.168.1.64). The reauth journey finds it by SADP and brings it home.
+            self.guard.async_gone_after_full_restore()
+            return
+        await self.coordinator.async_request_refresh()
+
+    async def _back_online(self, activated: bool | None) -> None:
+        self.rebooting = False
+        self.in_progress = False
+        self._fire(const.STAGE_ONLINE, activated=activated)
+        await self._forget()
+        if self._password_after and self._password_after != self.coordinator.password:
+            # Settings put back with another admin password: log in with that one from now on.
+            self.hass.config_entries.async_update_entry(
+                self.entry, data={**self.entry.data, CONF_PASSWORD: self._password_after}
+            )
+            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
+            return
+        await self.coordinator.async_refresh()

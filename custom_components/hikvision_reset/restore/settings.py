@@ -1,0 +1,169 @@
+"""The settings before a restore: saved when the camera offers them, and never a lock.
+
+A backup is an extra, never a precondition of the restore: a camera that does not offer its
+settings for download (404/405/501, ``notSupport``/``invalidOperation``, an export password we
+cannot give, no file at all) is restored without one, and told so; only a failure of a download
+the camera does offer (stalled or cut off, a 5xx, over the cap, Home Assistant's disk) stops the
+restore. What a camera offers is learned from its answer and kept with the entry, per firmware
+version, so a camera that offers nothing costs no request per press.
+
+Newer firmware may export only with an export password (``?secretkey=``, encrypted with a key
+the two public sources disagree on): not implemented, so such a camera does not offer them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+
+from ..errors import BackupDiskError, BackupFailedError, BackupTooLargeError, async_sentence
+from ..isapi import (
+    DeviceInfo,
+    IsapiAuthenticationError,
+    IsapiClient,
+    IsapiConnectionError,
+    IsapiError,
+    IsapiInvalidResponseError,
+    IsapiNotActivatedError,
+    IsapiNotSupportedError,
+    IsapiResponseStatusError,
+    IsapiTooLargeError,
+    IsapiTransferError,
+    IsapiUnsupportedAuthError,
+)
+from .backups import CONF_BACKUP_PASSWORDS, Backup, async_list, async_take
+
+# What the camera offers, as learned: {"offered": bool, "reason": str | None, "firmware": str}.
+CONF_SETTINGS_DOWNLOAD: Final = "settings_download"
+# A refusal naming these asks for a parameter a plain download lacks: the export password.
+_KEY_WORDS: Final = ("secret", "key", "password", "badparameter", "missingparameter")
+
+
+class SettingsBackup(StrEnum):
+    """What became of the camera's settings before a restore."""
+
+    SAVED = "saved"
+    NOT_OFFERED = "not_offered"  # the camera gives no configuration file
+    EXPORT_PASSWORD = "export_password"  # only with an export password (not supported)
+    SKIPPED = "skipped"  # the action was run with backup: false
+
+
+def not_offered(err: IsapiError) -> SettingsBackup | None:
+    """Why the camera gives no settings file, when its answer says so; None for a failure."""
+    if isinstance(err, IsapiResponseStatusError) and any(
+        word in err.sub_status.lower() for word in _KEY_WORDS
+    ):
+        return SettingsBackup.EXPORT_PASSWORD
+    if isinstance(err, IsapiNotSupportedError):  # 403/404/405/501, notSupport, invalidOperation
+        return SettingsBackup.NOT_OFFERED
+    if isinstance(err, IsapiInvalidResponseError) and not isinstance(err, IsapiTooLargeError):
+        return SettingsBackup.NOT_OFFERED  # an empty answer, a web page, a bare ResponseStatus
+    return None
+
+
+def known_absent(data: Any, firmware: str | None) -> SettingsBackup | None:
+    """What the entry learned: the camera, on this firmware, offers no settings file."""
+    learned = data.get(CONF_SETTINGS_DOWNLOAD) or {}
+    if learned.get("offered") is False and learned.get("firmware") == firmware:
+        return SettingsBackup(learned.get("reason") or SettingsBackup.NOT_OFFERED)
+    return None
+
+
+def learned(offered: SettingsBackup, firmware: str | None) -> dict[str, Any]:
+    """The entry's record of what the camera offers."""
+    saved = offered is SettingsBackup.SAVED
+    return {"offered": saved, "reason": None if saved else str(offered), "firmware": firmware}
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSettings:
+    """What became of the settings before one restore."""
+
+    outcome: SettingsBackup
+    backup: Backup | None = None
+    sentence: str | None = None  # why there is none, as the person reads it
+
+
+def firmware_of(info: DeviceInfo) -> str | None:
+    """The firmware a camera reports (what it offers is learned per firmware)."""
+    return " ".join(v for v in (info.firmware_version, info.firmware_build) if v) or None
+
+
+async def async_save_before_restore(
+    hass: HomeAssistant,
+    entry: ConfigEntry[Any],
+    client: IsapiClient,
+    password: str,
+    firmware: str | None,
+) -> SavedSettings:
+    """Save the settings before a restore, when the camera offers them.
+
+    A camera that does not offer them is told so and restored anyway, and what it offers is
+    kept with the entry; a failed download of settings it does offer raises (nothing is sent).
+    A refused login, an inactive or unreachable camera raise as what they are.
+    """
+    outcome = known_absent(entry.data, firmware)
+    taken: Backup | None = None
+    if outcome is None:
+        try:
+            taken = await async_take(hass, client, str(entry.unique_id))
+        except IsapiTransferError as err:  # it had begun: the camera offers it
+            raise BackupFailedError(str(err)) from err
+        except (
+            IsapiAuthenticationError,
+            IsapiNotActivatedError,
+            IsapiUnsupportedAuthError,
+            IsapiConnectionError,
+        ):
+            raise
+        except IsapiTooLargeError as err:
+            raise BackupTooLargeError(str(err)) from err
+        except OSError as err:
+            raise BackupDiskError(str(err)) from err
+        except IsapiError as err:
+            outcome = not_offered(err)
+            if outcome is None:
+                raise BackupFailedError(str(err)) from err
+        else:
+            outcome = SettingsBackup.SAVED
+        await _async_remember(
+            hass, entry, outcome, firmware=firmware, taken=taken, password=password
+        )
+    return await async_settings_told(hass, entry, outcome, taken)
+
+
+async def async_settings_told(
+    hass: HomeAssistant,
+    entry: ConfigEntry[Any],
+    outcome: SettingsBackup,
+    taken: Backup | None = None,
+) -> SavedSettings:
+    """``outcome`` with the sentence the person reads when nothing was saved."""
+    if outcome is SettingsBackup.SAVED:
+        return SavedSettings(outcome, taken)
+    sentence = await async_sentence(hass, f"backup_{outcome}", name=entry.title)
+    return SavedSettings(outcome, taken, sentence)
+
+
+async def _async_remember(
+    hass: HomeAssistant,
+    entry: ConfigEntry[Any],
+    outcome: SettingsBackup,
+    *,
+    firmware: str | None,
+    taken: Backup | None,
+    password: str,
+) -> None:
+    """Keep with the entry what the camera offers, and the password of a new backup."""
+    data = {**entry.data, CONF_SETTINGS_DOWNLOAD: learned(outcome, firmware)}
+    if taken is not None:
+        kept = {b.name for b in await async_list(hass, str(entry.unique_id))}
+        passwords = {k: v for k, v in data.get(CONF_BACKUP_PASSWORDS, {}).items() if k in kept}
+        passwords[taken.name] = password
+        data[CONF_BACKUP_PASSWORDS] = passwords
+    if data != entry.data:
+        hass.config_entries.async_update_entry(entry, data=data)
