@@ -10,13 +10,9 @@ import base64
 import binascii
 import hashlib
 import string
-from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
-if TYPE_CHECKING:
-    from .device import SimulatedCamera
 
 RSA_EXPONENT = 65537
 
@@ -99,18 +95,18 @@ def open_sadp_activation(random: str, sealed: str, key_mode: str) -> str | None:
     return plain[16:].rstrip(b"\0").decode("utf-8", errors="replace")
 
 
-def update_password_matches(camera: SimulatedCamera, given: str, uuid: str) -> bool:
-    """Whether an ``update``'s password is the camera's admin password, as this firmware reads it.
+def update_password_matches(
+    given: str, uuid: str, *, username: str, password: str, salt: str | None, tail: str
+) -> bool:
+    """Whether an ``update``'s password is the admin password, as this firmware reads it.
 
     Without a salt: base64(MD5(password)). With one: AES-128-ECB under K = MD5(hex SHA-256(user
-    + salt + password)) over 64 bytes starting with K; what follows K is checked per
-    ``camera.salted_tail``: ``uuid`` (";" + the message's Uuid, then zeros), ``zeros``, or
-    ``ignored`` (anything).
+    + salt + password)) over 64 bytes starting with K; what follows K is checked per ``tail``:
+    ``uuid`` (";" + the message's Uuid, then zeros), ``zeros``, or ``ignored`` (anything).
     """
-    password = camera.password or ""
-    if not camera.salt:
+    if not salt:
         return given == base64.b64encode(hashlib.md5(password.encode()).digest()).decode()
-    inner = hashlib.sha256(f"{camera.username}{camera.salt}{password}".encode()).hexdigest()
+    inner = hashlib.sha256(f"{username}{salt}{password}".encode()).hexdigest()
     key = hashlib.md5(inner.encode()).digest()
     try:
         plain = _aes_ecb_decrypt(key, base64.b64decode(given, validate=True))
@@ -118,10 +114,10 @@ def update_password_matches(camera: SimulatedCamera, given: str, uuid: str) -> b
         return False
     if len(plain) != 64 or plain[:16] != key:
         return False
-    tail = plain[16:]
-    if camera.salted_tail == "uuid":
+    rest = plain[16:]
+    if tail == "uuid":
         expected = f";{uuid}".encode()
-        return tail == expected + b"\0" * (48 - len(expected))
-    if camera.salted_tail == "zeros":
-        return tail == b"\0" * 48
+        return rest == expected + b"\0" * (48 - len(expected))
+    if tail == "zeros":
+        return rest == b"\0" * 48
     return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 import contextlib
 from dataclasses import dataclass, field
 import json
@@ -28,6 +28,7 @@ from .digest import DigestResult, DigestServer
 
 _LOGGER = logging.getLogger(__name__)
 XML: Final = "application/xml; charset=UTF-8"
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ANY_PATH: Final = "*"
 
 
@@ -85,8 +86,11 @@ EXPORT_REFUSALS: Final[dict[str, tuple[int, int | None, str]]] = {
     "not_implemented": (501, None, ""),
     "not_supported": (403, 4, "notSupport"),
     "invalid_operation": (403, 4, "invalidOperation"),
-    # Export password firmware: a plain request lacks the secretkey parameter.
-    "needs_key": (400, 6, "badParameters"),
+    # Export password firmware: a plain request lacks the secretkey parameter. What it answers
+    # is in no public capture; the one data point (a wrong secretkey) is statusCode 4
+    # invalidOperation, so "needs_key" answers that, and "needs_key_parameter" a guess of ours.
+    "needs_key": (403, 4, "invalidOperation"),
+    "needs_key_parameter": (400, 6, "badParameters"),
     "server_error": (500, None, ""),
     "busy": (503, 2, "deviceBusy"),
 }
@@ -236,6 +240,17 @@ class SimulatedCamera:
         self.unlock()
         self.sadp_failures = 0  # a power cycle clears SADP's lock
 
+    async def reset_in_place(self) -> None:
+        """The reset button of a camera whose network stays reachable (a recorder's PoE port).
+
+        Inactive, its settings gone; it restarts and answers where it was.
+        """
+        self.password = None
+        self.settings = dict(DEFAULT_SETTINGS)
+        self.unlock()
+        self.sadp_failures = 0
+        await self.reboot_now()
+
     async def start(self) -> None:
         """Listen on ``host:port`` (nothing when the camera is not ``listening``)."""
         if not self.listening:
@@ -331,18 +346,29 @@ class SimulatedCamera:
             assert request.transport is not None
             request.transport.abort()
             raise web.HTTPServiceUnavailable  # never reaches the client: the socket is gone
-        public = {
-            ("GET", "/SDK/activateStatus"): self._activate_status,
-            ("POST", "/ISAPI/Security/challenge"): self._challenge,
-            ("PUT", "/ISAPI/System/activate"): self._activate,
-        }.get((request.method, request.path))
+        public = self.public_handler_for(request)
         if public is None:
             refused = self._authenticate(request)
             if refused is not None:
                 return refused
         if fault and (answer := await self._faulty_answer(request, fault)) is not None:
             return answer
-        handler = public or {
+        handler = public or self.handler_for(request)
+        if handler is None:
+            return self._xml(response_status(4, "notSupport", request.path), status=403)
+        return await handler(request)
+
+    def public_handler_for(self, request: web.Request) -> Handler | None:
+        """The handler of a request that needs no login (activation), or None."""
+        return {
+            ("GET", "/SDK/activateStatus"): self._activate_status,
+            ("POST", "/ISAPI/Security/challenge"): self._challenge,
+            ("PUT", "/ISAPI/System/activate"): self._activate,
+        }.get((request.method, request.path))
+
+    def handler_for(self, request: web.Request) -> Handler | None:
+        """The handler of an authenticated request (a recorder adds its own)."""
+        return {
             ("GET", "/ISAPI/System/deviceInfo"): self._device_info,
             ("GET", "/ISAPI/Security/userCheck"): self._user_check,
             ("PUT", "/ISAPI/System/factoryReset"): self._factory_reset,
@@ -350,9 +376,6 @@ class SimulatedCamera:
             ("GET", "/ISAPI/System/configurationData"): self._export,
             ("PUT", "/ISAPI/System/configurationData"): self._import,
         }.get((request.method, request.path))
-        if handler is None:
-            return self._xml(response_status(4, "notSupport", request.path), status=403)
-        return await handler(request)
 
     async def _faulty_answer(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
         if fault.status_code is not None:
@@ -485,7 +508,7 @@ class SimulatedCamera:
 
     async def _export(self, request: web.Request) -> web.StreamResponse:
         mode = self.export
-        if mode == "file" or (mode == "needs_key" and "secretkey" in request.query):
+        if mode == "file" or (mode.startswith("needs_key") and "secretkey" in request.query):
             return web.Response(
                 body=self.configuration_file(), content_type="application/octet-stream"
             )

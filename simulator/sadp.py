@@ -21,14 +21,12 @@ from dataclasses import dataclass, field
 import logging
 import secrets
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-
-from custom_components.hikvision_reset.isapi.errors import IsapiInvalidResponseError
-from custom_components.hikvision_reset.isapi.xml import child_text, normalise_mac, parse_document
 
 from .crypto import open_sadp_activation, update_password_matches, weak
 
@@ -37,6 +35,12 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 type Address = tuple[str, int]
+
+
+def _text(root: Element, name: str) -> str | None:
+    """A request's field (the camera reads its own requests: plain ElementTree)."""
+    text = (root.findtext(name) or "").strip()
+    return text or None
 
 
 def probe_match(camera: SimulatedCamera, uuid: str, types: str = "inquiry") -> str:
@@ -148,11 +152,13 @@ class SadpResponder(asyncio.DatagramProtocol):
 
     async def _answer(self, data: bytes, sender: Address) -> None:
         try:
-            root = parse_document(data, "Probe")
-        except IsapiInvalidResponseError:
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError:
             return
-        types = (child_text(root, "Types") or "").lower()
-        uuid = child_text(root, "Uuid") or ""
+        if root.tag != "Probe":
+            return
+        types = (_text(root, "Types") or "").lower()
+        uuid = _text(root, "Uuid") or ""
         self.requests[types] += 1
         if self.silent:
             return
@@ -160,15 +166,15 @@ class SadpResponder(asyncio.DatagramProtocol):
             for camera in self.cameras:
                 self._send(probe_match(camera, uuid), sender)
             return
-        mac = normalise_mac(child_text(root, "MAC"))
+        mac = (_text(root, "MAC") or "").lower().replace("-", ":")
         target = next((c for c in self.cameras if c.mac == mac), None)
         if target is None:
             return  # only the device with that MAC processes a command
         if types == "exchangecode":
-            code = child_text(root, "Code", limit=None)
+            code = _text(root, "Code")
             self._send(self._exchangecode(target, uuid, code), sender)
         elif types == "activate":
-            sealed = child_text(root, "Password", limit=None)
+            sealed = _text(root, "Password")
             self._send(self._activate(target, uuid, sealed), sender)
         elif types == "update":
             self._send(await self._update(target, uuid, root), sender)
@@ -201,21 +207,29 @@ class SadpResponder(asyncio.DatagramProtocol):
         return command_reply(camera, uuid, "activate ", "success")
 
     async def _update(self, camera: SimulatedCamera, uuid: str, root: Element) -> str:
-        given = child_text(root, "Password", limit=None) or ""
+        given = _text(root, "Password") or ""
         if not camera.active or camera.sadp_failures >= camera.sadp_attempts:
             return command_reply(camera, uuid, "update", "failed")  # inactive, or locked
-        if not update_password_matches(camera, given, uuid):
+        matches = update_password_matches(
+            given,
+            uuid,
+            username=camera.username,
+            password=camera.password or "",
+            salt=camera.salt,
+            tail=camera.salted_tail,
+        )
+        if not matches:
             camera.sadp_failures += 1
             extra = {}
             if camera.sadp_retry_field:
                 left = max(0, camera.sadp_attempts - camera.sadp_failures)
                 extra[camera.sadp_retry_field] = str(left)
             return command_reply(camera, uuid, "update", "failed", **extra)
-        ipv4 = child_text(root, "IPv4Address") or camera.sadp_address
-        port = int(child_text(root, "HttpPort") or "80")
-        camera.subnet_mask = child_text(root, "IPv4SubnetMask") or camera.subnet_mask
-        camera.gateway = child_text(root, "IPv4Gateway") or camera.gateway
-        camera.dhcp = (child_text(root, "DHCP") or "").lower() == "true"
+        ipv4 = _text(root, "IPv4Address") or camera.sadp_address
+        port = int(_text(root, "HttpPort") or "80")
+        camera.subnet_mask = _text(root, "IPv4SubnetMask") or camera.subnet_mask
+        camera.gateway = _text(root, "IPv4Gateway") or camera.gateway
+        camera.dhcp = (_text(root, "DHCP") or "").lower() == "true"
         reply = command_reply(camera, uuid, "update", "success")
         await camera.move(ipv4, port)
         return reply

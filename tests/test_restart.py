@@ -301,3 +301,26 @@ async def test_an_unreadable_record_is_set_aside(
     assert pending.get("restore", entry.entry_id) is None
     assert not entry.runtime_data.restorer.in_progress
     assert camera.restores == []
+
+
+async def test_a_restart_after_a_full_restore_timed_out_reopens_the_way_home(
+    hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, sadp_responder: SadpResponder
+) -> None:
+    sadp_responder.cameras.append(camera)
+    camera.full_restore_address = "127.0.0.1"
+    entry = await setup_entry(hass, entry_for(camera))
+    events = async_capture_events(hass, EVENT_RESTORE)
+    await hass.services.async_call(
+        DOMAIN,
+        "restore_defaults",
+        {"device_id": device_id(hass, entry), "mode": "full"},
+        blocking=True,
+    )
+    await wait_stage(hass, events, "timeout")
+    await settle(hass, 0.3)
+    await restart(hass)  # before anyone opened the repair
+    assert entry.state is ConfigEntryState.SETUP_ERROR  # was: retrying setup, no repair
+    assert (await entry_reason(hass, entry)).startswith("Garage was fully reset")
+    journey = await Journey.open(hass, http, entry)
+    assert (await journey.seen()).step == "activate"  # found by SADP, inactive
+    assert camera.restores == ["full"]

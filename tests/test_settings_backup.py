@@ -51,7 +51,10 @@ STEPS_ASIDE = {
     "invalid_operation": ("not_offered", NOT_OFFERED),  # ResponseStatus invalidOperation
     "html": ("not_offered", NOT_OFFERED),  # a web page where the file should be
     "empty": ("not_offered", NOT_OFFERED),
-    "needs_key": ("export_password", EXPORT_PASSWORD),  # wants a secretkey we cannot give
+    # Wants a secretkey we cannot give: as the one public data point answers (not told apart
+    # from "not offered"), and as a refusal naming the missing parameter would.
+    "needs_key": ("not_offered", NOT_OFFERED),
+    "needs_key_parameter": ("export_password", EXPORT_PASSWORD),
 }
 # The camera offers it, and this download failed: nothing is sent, and the person is told why.
 STOPS = {
@@ -218,7 +221,9 @@ async def test_over_the_cap_and_a_full_disk_send_nothing(
     )
     monkeypatch.setattr(backups, "MAX_BYTES", 32 << 20)
     folder = backups.backup_dir(hass, camera.serial_number)
-    folder.rmdir()  # left empty by the first press
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists():
+        folder.rmdir()  # left empty by the first press
     folder.write_text("a file where the folder should be")  # the disk refuses the folder
     with pytest.raises(HomeAssistantError) as err:
         await press(hass, loaded_entry)
@@ -229,7 +234,18 @@ async def test_over_the_cap_and_a_full_disk_send_nothing(
         "press again; to restore without saving them, run the action with backup: false"
     )
     assert camera.requests[PUT_RESET] == 0
-    assert camera.requests[GET_CONFIG] == 1  # the disk was tried before the camera was asked
+    assert camera.requests[GET_CONFIG] == 2  # the camera sent its file; the disk refused it
+
+
+async def test_a_full_disk_never_stops_a_camera_that_offers_nothing(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    camera.export = "missing"
+    folder = backups.backup_dir(hass, camera.serial_number)
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the folder should be")  # the disk would refuse the file
+    await press(hass, loaded_entry)
+    assert camera.requests[PUT_RESET] == 1
 
 
 async def test_a_camera_that_never_offers_a_download_is_asked_once(

@@ -17,6 +17,7 @@ from .recovery.progress import async_first_login
 from .restore.backups import async_remove_all
 from .restore.record import device_info_from
 from .restore.restorer import Restorer
+from .restore.target import entry_target
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.BUTTON, Platform.SENSOR]
@@ -50,7 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) ->
         coordinator.async_set_updated_data(known)
     else:
         await async_first_login(hass, entry, coordinator)
-    restorer = Restorer(hass, entry, coordinator)
+    restorer = Restorer(hass, entry, entry_target(hass, entry, coordinator))
     entry.runtime_data = HikvisionRuntimeData(coordinator, restorer)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if under_way is not None and not (known is not None and restorer.resume(under_way)):

@@ -3,7 +3,7 @@
 The flow's steps are listed here, each in one line: adding and reconfiguring are written here;
 the reauth journey (``flow.reauth``), the way home it shares with the search (``flow.way_home``)
 and the arrival (``flow.arrival``) are step groups that share one journey's state
-(``flow.state``) by composition.
+(``flow.state``) by composition. (Longer than most modules: it is the one list of steps.)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .flow.reauth import Reauth
 from .flow.state import Journey
 from .flow.way_home import WayHome
 from .isapi.sadp import SadpDevice
-from .recovery.network import async_answers
+from .recovery.network import async_address_answers
 from .recovery.progress import async_kept_password
 from .recovery.sadp import async_search
 
@@ -77,7 +77,7 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
         await self.async_set_unique_id(mac)
         self._abort_if_unique_id_configured()
         self._discovered = {CONF_HOST: discovery_info.ip}
-        self.context["title_placeholders"] = {"host": discovery_info.ip}
+        self.context["title_placeholders"] = {"name": discovery_info.ip}
         return await self.async_step_manual()
 
     def _known(self, device: SadpDevice) -> bool:
@@ -127,7 +127,9 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
             self.journey.start_adding(device)
             self.journey.state.new_password = password
             connection = self.journey.connection()
-            reachable = await async_answers(self.hass, connection, device.ipv4, device.web_port)
+            reachable = await async_address_answers(
+                self.hass, connection, device.ipv4, device.web_port
+            )
             self.journey.state.activated_by = "isapi" if reachable else "sadp"
             return await self.home.after_activation()
         self._discovered = {CONF_HOST: device.ipv4, CONF_PORT: device.http_port}

@@ -17,7 +17,7 @@ from .auth.guard import LoginGuard
 from .auth.login import client_from_data
 from .auth.memory import LoginMemory
 from .const import DOMAIN, LOGGER
-from .errors import error_key
+from .errors import translated_error
 from .isapi import DeviceInfo, IsapiAuthenticationError, IsapiError, IsapiNotActivatedError
 
 
@@ -52,10 +52,6 @@ class HikvisionCoordinator(DataUpdateCoordinator[DeviceInfo]):
         except (IsapiAuthenticationError, IsapiNotActivatedError) as err:
             await self.guard.async_auth_failed(err)
         except IsapiError as err:  # unreachable, busy, Basic only…: told, retried next interval
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key=error_key(err),
-                translation_placeholders={"name": self.config_entry.title, "error": str(err)},
-            ) from err
+            raise translated_error(err, self.config_entry.title, UpdateFailed) from err
         self.guard.async_accepted()
         return info

@@ -63,6 +63,7 @@ async def async_get_config_entry_diagnostics(
                 "error": last.error,
                 "settings_backup": last.settings,
                 "backup": last.backup,
+                "backup_error": last.backup_error,
             },
         },
         TO_REDACT,

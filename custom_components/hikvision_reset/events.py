@@ -36,9 +36,19 @@ def about(hass: HomeAssistant, entry: ConfigEntry[Any]) -> dict[str, Any]:
 
 
 @callback
+def async_fire_restore_event(
+    hass: HomeAssistant, subject: dict[str, Any], mode: str, stage: str
+) -> None:
+    """Fire ``hikvision_reset_restore`` for one stage of a camera's restore (or recovery).
+
+    ``subject``: what the event says of the camera (``about``), with any further keys.
+    """
+    hass.bus.async_fire(EVENT_RESTORE, {**subject, ATTR_MODE: mode, ATTR_STAGE: stage})
+
+
+@callback
 def async_fire_restore(
     hass: HomeAssistant, entry: ConfigEntry[Any], mode: str, stage: str, **extra: Any
 ) -> None:
-    """Fire ``hikvision_reset_restore`` for one stage of the camera's restore (or recovery)."""
-    data = {**about(hass, entry), ATTR_MODE: mode, ATTR_STAGE: stage, **extra}
-    hass.bus.async_fire(EVENT_RESTORE, data)
+    """``async_fire_restore_event`` for the camera of its own entry."""
+    async_fire_restore_event(hass, {**about(hass, entry), **extra}, mode, stage)

@@ -102,4 +102,5 @@ class HikvisionLastRestoreSensor(HikvisionEntity, RestoreEntity, SensorEntity):
             "error": last.error,
             "settings_backup": None if last.settings is None else str(last.settings),
             "backup": last.backup,
+            "backup_error": last.backup_error,
         }

@@ -72,6 +72,12 @@ def trouble_for(hass: HomeAssistant, entry_id: str) -> Trouble | None:
 
 
 @callback
+def is_inactive(trouble: Trouble | None) -> bool:
+    """The camera is inactive (reset), or not home: the journey starts by finding it."""
+    return trouble is not None and trouble.reason in const.INACTIVE_REASONS
+
+
+@callback
 def async_clear_trouble(hass: HomeAssistant, entry_id: str) -> None:
     """The camera accepts us again, or the entry is gone."""
     hass.data.get(_TROUBLE, {}).pop(entry_id, None)
@@ -109,8 +115,7 @@ class LoginGuard:
 
     def refusal(self) -> NothingSentError:
         """Why nothing is sent: the camera is inactive, locked, or refused these credentials."""
-        trouble = trouble_for(self.hass, self.entry.entry_id)
-        if trouble is not None and trouble.reason in const.INACTIVE_REASONS:
+        if is_inactive(trouble_for(self.hass, self.entry.entry_id)):
             return CameraInactiveError("the camera is inactive")
         if self.memory.minutes_locked(self.key) is not None:
             return AccountLockedError("the account is locked")

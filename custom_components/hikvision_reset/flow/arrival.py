@@ -3,13 +3,15 @@
 A new camera becomes an entry; an entry takes its camera back and is offered the settings saved
 before the last restore.
 
-Invariants: ``back_home`` answers without waiting on anything (the frontend's refresh and Home
-Assistant's own step after the progress task may both arrive, and must not interleave);
-``recovered`` is told once per journey.
+Invariants: ``back_home`` answers without waiting on the network or the disk (the frontend's
+refresh and Home Assistant's own step after the progress task may both arrive, and must not
+interleave); ``recovered`` is told once per journey; settings put back are kept as a restore
+under way before they are sent.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
@@ -22,9 +24,10 @@ from ..const import CONF_MODEL, LOGGER
 from ..errors import NoBackupError
 from ..events import async_fire_restore
 from ..isapi import IsapiError
-from ..pending import ADDITION, JOURNEY
+from ..pending import ADDITION, JOURNEY, RESTORE, async_get_pending
 from ..recovery.progress import forget_journey
-from ..restore.backups import CONF_BACKUP_PASSWORDS, async_put_back
+from ..restore.backups import CONF_BACKUP_PASSWORDS, async_restore_configuration
+from ..restore.record import RestoreState
 from .state import Journey
 
 
@@ -75,14 +78,29 @@ class Arrival:
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Put the saved settings back; the camera reboots with them (and their password)."""
-        entry, backup = self.journey.entry, self.state.backup
+        hass, entry, backup, info = (
+            self.journey.hass,
+            self.journey.entry,
+            self.state.backup,
+            self.state.home_info,
+        )
         assert backup is not None
+        assert info is not None
         data = dict(self.state.home_data)
-        client = client_from_data(self.journey.hass, data)
+        client = client_from_data(hass, data)
         passwords = entry.data.get(CONF_BACKUP_PASSWORDS, {})
+        # Kept before the upload, as the restorer keeps its own: the entry that reloads next
+        # follows this reboot (and a second one is refused) instead of sending anything.
+        pending = await async_get_pending(hass)
+        kept = RestoreState("configuration", dt_util.utcnow(), const.STAGE_ACCEPTED)
+        kept.put_back = backup.name
+        await pending.async_set(
+            RESTORE, entry.entry_id, {**kept.as_record(), "device": asdict(info)}
+        )
         try:
-            _stage, password = await async_put_back(self.journey.hass, client, backup, passwords)
+            _stage, password = await async_restore_configuration(hass, client, backup, passwords)
         except (IsapiError, NoBackupError) as err:
+            await pending.async_set(RESTORE, entry.entry_id, None)
             LOGGER.warning("%s refused its saved settings: %s", entry.title, err)
             return self._home(data, "recovered_settings_refused")
         if password:  # the file's admin password: the one Home Assistant had then

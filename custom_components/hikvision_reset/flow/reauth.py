@@ -16,7 +16,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD
 import voluptuous as vol
 
 from .. import const
-from ..auth.guard import Trouble, trouble_for
+from ..auth.guard import Trouble, is_inactive, trouble_for
 from ..auth.login import async_try_login, client_from_data, key_from_data
 from ..auth.memory import async_get_memory
 from ..const import CONF_MODEL
@@ -46,7 +46,7 @@ class Reauth:
 
     def inactive(self) -> bool:
         """The camera is inactive (or not home): the journey starts by finding it."""
-        return self._trouble().reason in const.INACTIVE_REASONS
+        return is_inactive(self._trouble())
 
     async def confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Why the camera refuses us, and the two ways out (re-rendered each time it is shown)."""

@@ -109,7 +109,7 @@ class WayHome:
                 return await self.wait_at(device.ipv4, device.web_port)
             return await self.move()
         port = port_of(connection)
-        if device is None or (device.ipv4, device.http_port) == (connection[CONF_HOST], port):
+        if device is None or (device.ipv4, device.web_port) == (connection[CONF_HOST], port):
             return await self.wait_at(self.state.host or connection[CONF_HOST], port)
         return await self.move()
 
@@ -178,7 +178,7 @@ class WayHome:
             device = await async_find(state.device.mac if state.device else None, None)
             if device is None:
                 raise TimeoutError
-            host, port = device.ipv4, device.http_port or port
+            host, port = device.ipv4, device.web_port
         data = {**self.journey.connection(), CONF_HOST: host, CONF_PORT: port}
         data[CONF_PASSWORD] = state.new_password
         state.home_info = await async_wait_back(hass, data)

@@ -24,6 +24,7 @@ from .errors import (
     IsapiResponseStatusError,
     IsapiResultUnknownError,
     IsapiRiskyPasswordError,
+    IsapiTooLargeError,
 )
 from .models import ResponseStatus
 from .xml import parse_response_status, parse_user_check
@@ -150,3 +151,26 @@ def refusal_guard(limit: int, destructive: bool) -> aiohttp.ClientMiddlewareType
         return response
 
     return guard
+
+
+async def stream_file(
+    response: aiohttp.ClientResponse,
+    write: Callable[[bytes], Awaitable[None]],
+    *,
+    limit: int,
+    max_body: int,
+) -> int:
+    """Stream a file answer to ``write``; its size. What is not a file is raised as what it is."""
+    total = 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        if not total and looks_like_xml(chunk):  # a ResponseStatus: read it whole
+            refuse_non_file(chunk + await read_bounded(response, max_body))
+        elif not total:
+            refuse_non_file(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise IsapiTooLargeError(f"configuration larger than {limit} bytes")
+        await write(chunk)
+    if total == 0:
+        raise IsapiInvalidResponseError("an empty answer instead of a configuration file")
+    return total

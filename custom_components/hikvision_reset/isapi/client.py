@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 import contextlib
 import logging
 from typing import Final
@@ -17,18 +17,16 @@ from .answers import (
     MAYBE_SENT_ERRORS,
     auth_error,
     http_error,
-    looks_like_xml,
     read_bounded,
     refusal_guard,
-    refuse_non_file,
     status_error,
+    stream_file,
 )
 from .errors import (
     IsapiConnectionError,
     IsapiError,
     IsapiInvalidResponseError,
     IsapiResultUnknownError,
-    IsapiTooLargeError,
     IsapiTransferError,
     IsapiUnsupportedAuthError,
 )
@@ -82,8 +80,13 @@ class IsapiClient:
         verify_ssl: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
         max_body_bytes: int = MAX_BODY_BYTES,
+        forward: Mapping[str, str] | None = None,
     ) -> None:
-        """Describe the device; nothing is sent until a call."""
+        """Describe the device; nothing is sent until a call.
+
+        ``forward``: query parameters a recorder forwards by (``{"devIndex": …}``): every
+        request carries them, and every request is authenticated (by the recorder).
+        """
         self._session = session
         scheme = "https" if ssl else "http"
         port = port or (443 if ssl else 80)
@@ -98,6 +101,7 @@ class IsapiClient:
         # may refuse a replayed or out-of-order count as a failed login), and concurrent first
         # calls share one challenge instead of each paying their own.
         self._auth_lock = asyncio.Lock()
+        self._forward = dict(forward or {})
 
     async def device_info(self) -> DeviceInfo:
         """``GET /ISAPI/System/deviceInfo``: the device's identity."""
@@ -145,20 +149,8 @@ class IsapiClient:
         that is not a file (``IsapiInvalidResponseError``), more than ``limit`` bytes
         (``IsapiTooLargeError``), an answer that stalled or was cut off (``IsapiTransferError``).
         """
-        total = 0
         async with self._stream(hdrs.METH_GET, CONFIGURATION_PATH) as response:
-            async for chunk in response.content.iter_chunked(64 * 1024):
-                if not total and looks_like_xml(chunk):  # a ResponseStatus: read it whole
-                    refuse_non_file(chunk + await read_bounded(response, self._max_body))
-                elif not total:
-                    refuse_non_file(chunk)
-                total += len(chunk)
-                if total > limit:
-                    raise IsapiTooLargeError(f"configuration larger than {limit} bytes")
-                await write(chunk)
-        if total == 0:
-            raise IsapiInvalidResponseError("an empty answer instead of a configuration file")
-        return total
+            return await stream_file(response, write, limit=limit, max_body=self._max_body)
 
     async def upload_configuration(self, data: bytes) -> ResponseStatus:
         """``PUT /ISAPI/System/configurationData``: put saved settings back (the camera reboots).
@@ -168,6 +160,16 @@ class IsapiClient:
         return await self._status_call(
             CONFIGURATION_PATH, data=data, destructive=True, content_type=_BINARY
         )
+
+    async def read(self, path: str) -> bytes:
+        """An authenticated ``GET`` of ``path``: the body of a 2xx answer (bounded)."""
+        return await self._request(hdrs.METH_GET, path)
+
+    async def command(
+        self, path: str, *, method: str = hdrs.METH_PUT, data: bytes | None = None
+    ) -> ResponseStatus:
+        """A destructive call answered by a ResponseStatus (a channel's reboot, say). Once."""
+        return await self._status_call(path, method=method, data=data, destructive=True)
 
     @contextlib.asynccontextmanager
     async def _stream(self, method: str, path: str) -> AsyncIterator[aiohttp.ClientResponse]:
@@ -179,6 +181,7 @@ class IsapiClient:
                 self._session.request(
                     method,
                     f"{self.base_url}{path}",
+                    params=self._forward or None,
                     ssl=self._ssl,
                     middlewares=(self._digest, refusal_guard(self._max_body, False)),
                     allow_redirects=False,
@@ -201,6 +204,7 @@ class IsapiClient:
         self,
         path: str,
         *,
+        method: str = hdrs.METH_PUT,
         params: dict[str, str] | None = None,
         data: bytes | None = None,
         auth: bool = True,
@@ -216,7 +220,7 @@ class IsapiClient:
         if destructive:
             await self._request(hdrs.METH_GET, DEVICE_INFO_PATH)
         body = await self._request(
-            hdrs.METH_PUT,
+            method,
             path,
             params=params,
             data=data,
@@ -228,7 +232,7 @@ class IsapiClient:
             status = parse_response_status(body)
         except IsapiInvalidResponseError as err:
             if destructive:  # the device took the request (2xx) but its answer is unreadable
-                raise IsapiResultUnknownError(f"PUT {path} was answered with {err}") from err
+                raise IsapiResultUnknownError(f"{method} {path} was answered with {err}") from err
             raise
         if status.status_code not in ACCEPTED_CODES:
             raise status_error(status)
@@ -246,6 +250,8 @@ class IsapiClient:
         content_type: str = _XML,
     ) -> bytes:
         """Send one request and return the body of a 2xx answer, or raise a typed error."""
+        if self._forward:  # through a recorder: its parameters, its login, on every request
+            params, auth = {**(params or {}), **self._forward}, True
         middlewares = (self._digest, refusal_guard(self._max_body, destructive)) if auth else ()
         url = f"{self.base_url}{path}"
         serialised = self._auth_lock if auth else contextlib.nullcontext()

@@ -35,8 +35,9 @@ def local_name(tag: str) -> str:
 class _Builder:
     """Feeds expat's events into an ElementTree, refusing DTDs and oversized structures."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_elements: int = MAX_ELEMENTS) -> None:
         self.tree = ET.TreeBuilder()
+        self.max_elements = max_elements
         self.elements = 0
         self.depth = 0
         self.text = 0
@@ -49,7 +50,7 @@ class _Builder:
         self.elements += 1
         self.depth += 1
         self.text = 0
-        if self.elements > MAX_ELEMENTS or self.depth > MAX_DEPTH:
+        if self.elements > self.max_elements or self.depth > MAX_DEPTH:
             raise IsapiInvalidResponseError("the answer has too many elements")
         self.tree.start(tag, attrs)
 
@@ -65,12 +66,12 @@ class _Builder:
         self.tree.data(text)
 
 
-def _parse(body: bytes) -> ET.Element:
+def _parse(body: bytes, max_elements: int = MAX_ELEMENTS) -> ET.Element:
     """Parse ``body`` with expat, building an ElementTree; no DTD, no entity, bounded."""
     head = body[:4096].upper()
     if any(marker in head for marker in _FORBIDDEN):
         _Builder.refuse()
-    builder = _Builder()
+    builder = _Builder(max_elements)
     parser = expat.ParserCreate(namespace_separator="}")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = builder.refuse
@@ -96,10 +97,13 @@ def _parse(body: bytes) -> ET.Element:
     return root
 
 
-def parse_document(body: bytes | str, *roots: str) -> ET.Element:
-    """Parse ``body`` and check that its root element is one of ``roots`` (any when none)."""
+def parse_document(body: bytes | str, *roots: str, max_elements: int = MAX_ELEMENTS) -> ET.Element:
+    """Parse ``body`` and check that its root element is one of ``roots`` (any when none).
+
+    ``max_elements``: a larger bound for documents that list many things (a recorder's channels).
+    """
     raw = body.encode() if isinstance(body, str) else body
-    root = _parse(raw.strip())
+    root = _parse(raw.strip(), max_elements)
     if roots and local_name(root.tag) not in roots:
         raise IsapiInvalidResponseError(
             f"expected {' or '.join(roots)}, got {local_name(root.tag)}"

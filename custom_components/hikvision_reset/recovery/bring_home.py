@@ -17,7 +17,7 @@ from ..auth.login import client_from_data, username_of
 from ..errors import AddressTakenError
 from ..isapi import DeviceInfo, IsapiAuthenticationError, IsapiError, IsapiNotActivatedError
 from ..isapi.sadp import KeyMode, NetworkSettings, SadpDevice, SadpOutcome, UpdateLayout
-from .network import REACH_TIMEOUT, async_answers
+from .network import REACH_TIMEOUT, async_address_answers
 from .sadp import address_of, sadp_client
 
 # What worked with this camera over SADP (kept with the entry, tried first next time):
@@ -29,10 +29,10 @@ BACK_TIMEOUT: Final = 180.0
 BACK_INTERVAL: Final = 3.0
 
 
-def device_data(base: dict[str, Any], device: SadpDevice, password: str) -> dict[str, Any]:
+def device_data(connection: dict[str, Any], device: SadpDevice, password: str) -> dict[str, Any]:
     """Connection settings for ``device`` where it is now, with ``password``."""
     return {
-        **base,
+        **connection,
         CONF_HOST: device.ipv4,
         CONF_PORT: device.web_port,
         CONF_PASSWORD: password,
@@ -44,7 +44,7 @@ def _first[T: str](known: str | None, choices: tuple[T, ...]) -> tuple[T, ...]:
     return tuple(sorted(choices, key=lambda choice: choice != known))
 
 
-def _target(learned: dict[str, Any]) -> tuple[str, int] | None:
+def _learned_target(learned: dict[str, Any]) -> tuple[str, int] | None:
     text = learned.get("target")
     return address_of(text) if isinstance(text, str) and ":" in text else None
 
@@ -58,15 +58,15 @@ def learned_sadp(learned: dict[str, Any], outcome: SadpOutcome, variant_key: str
 
 
 async def async_activate(
-    hass: HomeAssistant, base: dict[str, Any], device: SadpDevice, password: str
+    hass: HomeAssistant, connection: dict[str, Any], device: SadpDevice, password: str
 ) -> tuple[str, dict[str, Any]]:
     """Activate ``device`` with ``password``: over ISAPI when its address answers, else SADP.
 
     Returns ``"isapi"`` or ``"sadp"``, and what the camera taught (``CONF_SADP``); raises the
     client's errors. SADP tries the key reading that worked before first, and the other once.
     """
-    client = client_from_data(hass, device_data(base, device, password))
-    learned: dict[str, Any] = dict(base.get(CONF_SADP) or {})
+    client = client_from_data(hass, device_data(connection, device, password))
+    learned: dict[str, Any] = dict(connection.get(CONF_SADP) or {})
     activated: bool | None
     try:
         async with asyncio.timeout(REACH_TIMEOUT):
@@ -82,14 +82,14 @@ async def async_activate(
         device,
         password,
         key_modes=_first(learned.get("key_mode"), (KeyMode.ASCII, KeyMode.HEX)),
-        first_target=_target(learned),
+        first_target=_learned_target(learned),
     )
     return "sadp", learned_sadp(learned, outcome, "key_mode")
 
 
 async def async_move(
     hass: HomeAssistant,
-    base: dict[str, Any],
+    connection: dict[str, Any],
     device: SadpDevice,
     password: str,
     settings: NetworkSettings,
@@ -101,18 +101,20 @@ async def async_move(
     camera taught (``CONF_SADP``): the salted password's layout that worked is tried first next
     time.
     """
-    if not settings.dhcp and await async_answers(hass, base, settings.ipv4, settings.http_port):
+    if not settings.dhcp and await async_address_answers(
+        hass, connection, settings.ipv4, settings.http_port
+    ):
         raise AddressTakenError(settings.ipv4)
-    learned: dict[str, Any] = dict(base.get(CONF_SADP) or {})
+    learned: dict[str, Any] = dict(connection.get(CONF_SADP) or {})
     outcome = await sadp_client().update_network(
         device,
         password,
         settings,
-        username=username_of(base),
+        username=username_of(connection),
         layouts=_first(
             learned.get("update_layout"), (UpdateLayout.UUID_TAIL, UpdateLayout.ZERO_TAIL)
         ),
-        first_target=_target(learned),
+        first_target=_learned_target(learned),
     )
     return learned_sadp(learned, outcome, "update_layout")
 

@@ -16,6 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from ..auth.login import client_from_data
+from ..const import DEFAULT_PORT
 from ..isapi import IsapiConnectionError, IsapiError
 from ..isapi.sadp import NetworkSettings
 
@@ -53,13 +54,15 @@ async def async_guess_home(hass: HomeAssistant) -> NetworkSettings:
         own = await network.async_get_source_ip(hass)
     except HomeAssistantError:
         own = "192.168.1.10"
-    guess = await async_guess_settings(hass, own, 80)
-    return NetworkSettings("", guess.subnet_mask, guess.gateway, http_port=80)
+    guess = await async_guess_settings(hass, own, DEFAULT_PORT)
+    return NetworkSettings("", guess.subnet_mask, guess.gateway, http_port=DEFAULT_PORT)
 
 
-async def async_answers(hass: HomeAssistant, base: dict[str, Any], host: str, port: int) -> bool:
+async def async_address_answers(
+    hass: HomeAssistant, connection: dict[str, Any], host: str, port: int
+) -> bool:
     """Whether something answers HTTP at ``host:port`` (asked briefly, without a login)."""
-    client = client_from_data(hass, {**base, CONF_HOST: host, CONF_PORT: port})
+    client = client_from_data(hass, {**connection, CONF_HOST: host, CONF_PORT: port})
     try:
         async with asyncio.timeout(REACH_TIMEOUT):
             await client.is_activated()

@@ -8,22 +8,26 @@ once, and a camera that is not home opens the way home again instead of retrying
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .. import const
 from ..auth.guard import Trouble, async_report_trouble
+from ..auth.login import client_from_data
 from ..const import DOMAIN
+from ..coordinator import HikvisionCoordinator
 from ..events import async_fire_restore
 from ..isapi.sadp import NetworkSettings, SadpDevice
 from ..pending import ADDITION, JOURNEY, PENDING_KEY, async_get_pending
 from .bring_home import BACK_TIMEOUT, CONF_SADP
+
+ADDITION_KEPT: Final = timedelta(days=7)
 
 
 async def async_keep_password(
@@ -32,13 +36,18 @@ async def async_keep_password(
     """The camera took the password Home Assistant set (``entry`` None: a camera being added)."""
     pending = await async_get_pending(hass)
     mac = device.mac if device else None
-    record = {"stage": "activated", "mac": mac, "at": dt_util.utcnow().isoformat()}
+    record = {
+        "stage": "activated",
+        "mac": mac,
+        "at": dt_util.utcnow().isoformat(),
+        CONF_PASSWORD: password,  # written at once (the entry's own store writes a moment later)
+    }
     if entry is None:
         if mac is not None:
-            await pending.async_set(ADDITION, mac, {**record, CONF_PASSWORD: password})
+            await pending.async_set(ADDITION, mac, record)
         return
-    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PASSWORD: password})
     await pending.async_set(JOURNEY, entry.entry_id, record)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PASSWORD: password})
 
 
 async def async_keep_moved(
@@ -62,9 +71,18 @@ def keep_learned(hass: HomeAssistant, entry: ConfigEntry[Any], learned: dict[str
 
 
 async def async_kept_password(hass: HomeAssistant, mac: str) -> str | None:
-    """The password Home Assistant gave a camera it was adding, before a restart."""
-    kept = (await async_get_pending(hass)).get(ADDITION, mac)
-    password = kept.get(CONF_PASSWORD) if kept else None
+    """The password Home Assistant gave a camera it was adding, before a restart.
+
+    Kept for a week: a camera not added by then is forgotten (its record goes).
+    """
+    pending = await async_get_pending(hass)
+    kept = pending.get(ADDITION, mac) or {}
+    since = dt_util.parse_datetime(str(kept.get("at")))
+    if since is None or dt_util.utcnow() - since > ADDITION_KEPT:
+        if kept:
+            await pending.async_set(ADDITION, mac, None)
+        return None
+    password = kept.get(CONF_PASSWORD)
     return password if isinstance(password, str) else None
 
 
@@ -84,15 +102,15 @@ def forget_journey(hass: HomeAssistant, kind: str, key: str) -> None:
 
 
 def _away(journey: dict[str, Any]) -> bool:
-    """The camera Home Assistant activated is not home, and will not come on its own."""
+    """The camera is not home, and will not come on its own."""
     if journey.get("stage") != "moved":
-        return True  # activated where Home Assistant cannot reach it (192.168.1.64)
+        return True  # wiped, or activated where Home Assistant cannot reach it (192.168.1.64)
     since = dt_util.parse_datetime(str(journey.get("at")))
     return since is None or (dt_util.utcnow() - since).total_seconds() > BACK_TIMEOUT
 
 
 async def async_first_login(
-    hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: DataUpdateCoordinator[Any]
+    hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: HikvisionCoordinator
 ) -> None:
     """The entry's first login, or the way home again for a camera not home yet.
 
@@ -102,15 +120,23 @@ async def async_first_login(
     """
     pending = await async_get_pending(hass)
     journey = pending.get(JOURNEY, entry.entry_id)
+    kept = journey.get(CONF_PASSWORD) if journey else None
+    if isinstance(kept, str) and kept != entry.data.get(CONF_PASSWORD):
+        # Activated just before the power went: the entry had not written it yet.
+        hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PASSWORD: kept})
+        coordinator.guard.password = kept
+        coordinator.client = client_from_data(hass, entry.data)
     try:
         await coordinator.async_config_entry_first_refresh()
     except ConfigEntryNotReady:
         if journey is None or not _away(journey):
             raise
-        async_report_trouble(hass, entry, Trouble(const.REASON_AWAY))
+        wiped = journey.get("stage") == "wiped"
+        reason = const.REASON_RESTORED_FULL if wiped else const.REASON_AWAY
+        async_report_trouble(hass, entry, Trouble(reason))
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN,
-            translation_key=const.REASON_AWAY,
+            translation_key=reason,
             translation_placeholders={"name": entry.title},
         ) from None
     if journey is not None:  # it came home while Home Assistant was away

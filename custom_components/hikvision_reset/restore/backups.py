@@ -82,28 +82,34 @@ async def async_take(hass: HomeAssistant, client: IsapiClient, serial: str) -> B
         directory.mkdir(parents=True, exist_ok=True)
         return partial.open("wb")
 
-    handle = await hass.async_add_executor_job(open_partial)
+    handles: list[IO[bytes]] = []
 
     async def write(chunk: bytes) -> None:
-        await hass.async_add_executor_job(handle.write, chunk)
+        # The disk is touched only once the camera sends a file: a camera that offers none
+        # never meets Home Assistant's disk.
+        if not handles:
+            handles.append(await hass.async_add_executor_job(open_partial))
+        await hass.async_add_executor_job(handles[0].write, chunk)
 
     size: int | None = None
     try:
         size = await client.download_configuration(write, limit=MAX_BYTES)
     finally:
         if size is None:  # failed or cancelled: no half file is left behind
-            await hass.async_add_executor_job(_discard, handle, partial)
-    await hass.async_add_executor_job(_keep, handle, partial, final, directory)
+            await hass.async_add_executor_job(_discard, handles, partial)
+    await hass.async_add_executor_job(_keep, handles, partial, final, directory)
     return Backup(name, final, size, created)
 
 
-def _discard(handle: IO[bytes], partial: Path) -> None:
-    handle.close()
-    partial.unlink(missing_ok=True)
+def _discard(handles: list[IO[bytes]], partial: Path) -> None:
+    for handle in handles:  # (none: the camera sent nothing, the disk was never touched)
+        handle.close()
+        partial.unlink(missing_ok=True)
 
 
-def _keep(handle: IO[bytes], partial: Path, final: Path, directory: Path) -> None:
-    handle.close()
+def _keep(handles: list[IO[bytes]], partial: Path, final: Path, directory: Path) -> None:
+    for handle in handles:
+        handle.close()
     partial.replace(final)
     for old in _list(directory)[KEEP:]:
         old.path.unlink(missing_ok=True)
@@ -117,7 +123,7 @@ async def async_choose(hass: HomeAssistant, serial: str, name: str | None) -> Ba
     return chosen
 
 
-async def async_put_back(
+async def async_restore_configuration(
     hass: HomeAssistant,
     client: IsapiClient,
     backup: Backup,

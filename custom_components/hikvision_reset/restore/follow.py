@@ -1,7 +1,8 @@
 """Following a camera through its reboot, without credentials, by the restore's own deadlines.
 
-Invariants: only the unauthenticated ``/SDK/activateStatus`` is asked (a camera whose password
-was wiped is never sent a login); the camera must go down within ``OFFLINE_TIMEOUT`` of being
+Invariants: the camera is asked without its credentials (its unauthenticated
+``/SDK/activateStatus``, or its recorder's channel status), so a camera whose password was wiped
+is never sent a login; the camera must go down within ``OFFLINE_TIMEOUT`` of being
 sent and come back within ``ONLINE_TIMEOUT`` of going down, counted from the restore's kept
 times, so that a restart in between changes nothing; it is asked once even when no time is left.
 """
@@ -16,7 +17,6 @@ from datetime import datetime, timedelta
 from homeassistant.util import dt as dt_util
 
 from .. import const
-from ..isapi import IsapiClient, IsapiConnectionError, IsapiError
 from .record import RestoreState
 
 
@@ -28,25 +28,18 @@ class Followed:
     activated: bool | None = None  # what the camera said when it came back
 
 
-async def _is_up(client: IsapiClient) -> bool | None:
-    """Whether the camera is activated, asked without credentials; None when it is down."""
-    try:
-        return await client.is_activated()
-    except IsapiConnectionError:
-        return None
-    except IsapiError:
-        return True  # it answers, with something we do not parse: it is up
+type IsUp = Callable[[], Awaitable[bool | None]]
 
 
-async def _wait_for(client: IsapiClient, online: bool, limit: float) -> bool | None:
+async def _wait_for(is_up: IsUp, online: bool, limit: float) -> bool | None:
     """Poll until the camera is down (``online=False``) or up; the last answer, or raise."""
-    answer = await _is_up(client)
+    answer = await is_up()
     if (answer is not None) == online:
         return answer
     async with asyncio.timeout(limit):
         while True:
             await asyncio.sleep(const.FOLLOW_INTERVAL)
-            answer = await _is_up(client)
+            answer = await is_up()
             if (answer is not None) == online:
                 return answer
 
@@ -56,13 +49,14 @@ def _seconds_left(since: datetime, limit: float) -> float:
 
 
 async def async_follow(
-    client: IsapiClient,
+    is_up: IsUp,
     last: RestoreState,
     resumed: bool,
     went_down: Callable[[], Awaitable[None]],
 ) -> Followed:
     """Follow the camera of ``last`` until it is back, or the wait times out.
 
+    ``is_up`` asks the camera (or its recorder) without the camera's credentials.
     ``went_down`` is awaited once, when it is seen down (``last.down_at`` is set by then).
     ``resumed``: picked up after a restart; a camera up past the window in which it had to go
     down rebooted while Home Assistant was away.
@@ -70,17 +64,22 @@ async def async_follow(
     try:
         if last.down_at is None:
             left = _seconds_left(last.started, const.OFFLINE_TIMEOUT)
-            answer = await _is_up(client)
+            answer = await is_up()
             if resumed and answer is not None and left <= 0:
                 return Followed(online=True, activated=answer)
             if answer is not None:
-                await _wait_for(client, online=False, limit=left)
+                try:
+                    await _wait_for(is_up, online=False, limit=left)
+                except TimeoutError:
+                    if resumed:  # it may have rebooted while Home Assistant restarted: it is up
+                        return Followed(online=True, activated=answer)
+                    raise
             # Seen down (resumed while down: at the latest moment it could have gone).
             offline_by = last.started + timedelta(seconds=const.OFFLINE_TIMEOUT)
             last.down_at = min(dt_util.utcnow(), offline_by) if resumed else dt_util.utcnow()
             await went_down()
         activated = await _wait_for(
-            client, online=True, limit=_seconds_left(last.down_at, const.ONLINE_TIMEOUT)
+            is_up, online=True, limit=_seconds_left(last.down_at, const.ONLINE_TIMEOUT)
         )
     except TimeoutError:
         return Followed(online=False)

@@ -4,7 +4,8 @@ Invariants: a restore (or reboot, or settings put back) is claimed before the fi
 stays claimed until the camera is back online or the wait times out, across a restart too
 (it is kept before its command goes out); another one for the same camera is refused before
 anything is sent. The follow asks the unauthenticated ``/SDK/activateStatus``, so a camera whose
-password was wiped is never sent a login.
+password was wiped is never sent a login. (One class: claiming, sending, telling and resuming
+share the claim and the kept record.)
 """
 
 from __future__ import annotations
@@ -20,17 +21,17 @@ from homeassistant.util import dt as dt_util
 
 from .. import const
 from ..const import DOMAIN
-from ..coordinator import HikvisionCoordinator
 from ..errors import EXPLAINED, AlreadyRestoringError
-from ..events import async_fire_restore
+from ..events import async_fire_restore_event
 from ..isapi import (
     IsapiAuthenticationError,
     IsapiNotActivatedError,
     IsapiResultUnknownError,
     RestoreMode,
 )
-from ..pending import RESTORE, async_get_pending
-from .backups import CONF_BACKUP_PASSWORDS, Backup, async_choose, async_put_back
+from ..pending import JOURNEY, RESTORE, async_get_pending
+from . import backups
+from .backups import CONF_BACKUP_PASSWORDS, Backup, async_choose
 from .follow import async_follow
 from .record import RestoreState, Sent
 from .settings import (
@@ -39,20 +40,19 @@ from .settings import (
     async_settings_told,
     firmware_of,
 )
+from .target import Target
 
 
 class Restorer:
     """Sends one camera's restores and reboots, and follows them."""
 
-    def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: HikvisionCoordinator
-    ) -> None:
-        """Nothing is sent until :meth:`async_run`."""
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], target: Target) -> None:
+        """``target``: the camera (``entry``'s own, or one behind its recorder)."""
         self.hass = hass
         self.entry = entry
-        self.coordinator = coordinator
-        self.guard = coordinator.guard
-        self.client = coordinator.client
+        self.target = target
+        self.guard = target.guard
+        self.client = target.client
         self.last: RestoreState | None = None
         self.rebooting = False
         self.in_progress = False
@@ -70,11 +70,11 @@ class Restorer:
             if mode is not None:
                 await self._save_settings(backup)
             await self._keep()  # before the command: a restart must not send it again
+            if mode == RestoreMode.FULL:  # from now on, an inactive camera is this restore's
+                self.guard.note_full_restore()
             return await self._send(mode)
 
         stage = await self._start(str(mode) if mode is not None else "reboot", send)
-        if mode == RestoreMode.FULL:
-            self.guard.note_full_restore()
         assert self.last is not None
         return Sent(stage, self.last.settings, self.last.backup, self.last.backup_error)
 
@@ -90,7 +90,7 @@ class Restorer:
             assert self.last is not None
             self.last.put_back = chosen.name
             await self._keep()
-            stage, self._password_after = await async_put_back(
+            stage, self._password_after = await backups.async_restore_configuration(
                 self.hass, self.client, chosen, passwords
             )
             return stage
@@ -100,7 +100,7 @@ class Restorer:
     async def _start(self, label: str, send: Callable[[], Awaitable[str]]) -> str:
         """Claim the camera, send, report, and follow the reboot; one at a time, never resent."""
         if self.in_progress:
-            raise AlreadyRestoringError(self.entry.title)
+            raise AlreadyRestoringError(self.target.name)
         # Claimed before the first await: a second press in the same instant finds it taken.
         self.in_progress = True
         self._password_after = None
@@ -128,16 +128,19 @@ class Restorer:
     async def _save_settings(self, wanted: bool) -> None:
         """What becomes of the settings before a restore (see ``settings``)."""
         assert self.last is not None
-        if wanted:
+        if not self.target.saves_settings:
+            told = SettingsBackup.BEHIND_RECORDER
+            saved = await async_settings_told(self.hass, self.target.name, told)
+        elif wanted:
             saved = await async_save_before_restore(
                 self.hass,
                 self.entry,
                 self.client,
-                self.coordinator.password,
-                firmware_of(self.coordinator.data),
+                self.target.password,
+                firmware_of(self.target.identity()),
             )
         else:
-            saved = await async_settings_told(self.hass, self.entry, SettingsBackup.SKIPPED)
+            saved = await async_settings_told(self.hass, self.target.name, SettingsBackup.SKIPPED)
         self.last.settings = saved.outcome
         self.last.backup = saved.backup.name if saved.backup else None
         self.last.backup_error = saved.sentence
@@ -145,7 +148,7 @@ class Restorer:
     async def _send(self, mode: RestoreMode | None) -> str:
         try:
             if mode is None:
-                await self.client.reboot()
+                await self.target.reboot()
             else:
                 await self.client.restore_defaults(mode)
         except IsapiResultUnknownError:
@@ -165,8 +168,9 @@ class Restorer:
                 "backup_error": last.backup_error,
             }
         )
-        async_fire_restore(self.hass, self.entry, last.mode, stage, **settings, **extra)
-        self.coordinator.async_update_listeners()
+        data = {**self.target.about(), **settings, **extra}
+        async_fire_restore_event(self.hass, data, last.mode, stage)
+        self.target.updated()
 
     # ---- kept across restarts -----------------------------------------------------------------
     def resume(self, record: dict[str, Any]) -> bool:
@@ -185,7 +189,7 @@ class Restorer:
         if last.mode == RestoreMode.FULL:
             self.guard.note_full_restore()
         last.stage = const.STAGE_INTERRUPTED  # (sent, or maybe sent: followed either way)
-        self.coordinator.async_update_listeners()
+        self.target.updated()
         self._start_follow()
         return True
 
@@ -193,25 +197,25 @@ class Restorer:
         """Keep the restore under way across a restart, with what the camera said it is."""
         assert self.last is not None
         pending = await async_get_pending(self.hass)
-        record = {**self.last.as_record(), "device": asdict(self.coordinator.data)}
-        await pending.async_set(RESTORE, self.entry.entry_id, record)
+        record = {**self.last.as_record(), "device": asdict(self.target.identity())}
+        await pending.async_set(RESTORE, self.target.key, record)
 
     async def _forget(self) -> None:
         """The restore is over: nothing to resume."""
         pending = await async_get_pending(self.hass)
-        await pending.async_set(RESTORE, self.entry.entry_id, None)
+        await pending.async_set(RESTORE, self.target.key, None)
 
     # ---- the follow ---------------------------------------------------------------------------
     def _start_follow(self) -> None:
         self.entry.async_create_background_task(
-            self.hass, self._follow(), f"{DOMAIN} follow restore {self.entry.title}"
+            self.hass, self._follow(), f"{DOMAIN} follow restore {self.target.name}"
         )
 
     async def _follow(self) -> None:
         """Follow the camera through its reboot, then tell how it ended."""
         assert self.last is not None
         resumed = self.last.stage == const.STAGE_INTERRUPTED
-        followed = await async_follow(self.client, self.last, resumed, self._went_down)
+        followed = await async_follow(self.target.is_up, self.last, resumed, self._went_down)
         if followed.online:
             await self._back_online(followed.activated)
         else:
@@ -231,21 +235,25 @@ class Restorer:
         await self._forget()
         if self.last.mode == RestoreMode.FULL and went_down:
             # Wiped, and not back at its address: a full restore resets the network settings
-            # too (192.168.1.64). The reauth journey finds it by SADP and brings it home.
+            # too (192.168.1.64). The way home finds it by SADP and brings it home; kept, so
+            # that a restart before then opens it again.
+            pending = await async_get_pending(self.hass)
+            wiped = {"stage": "wiped", "mac": None, "at": dt_util.utcnow().isoformat()}
+            await pending.async_set(JOURNEY, self.target.key, wiped)
             self.guard.async_gone_after_full_restore()
             return
-        await self.coordinator.async_request_refresh()
+        await self.target.timed_out()
 
     async def _back_online(self, activated: bool | None) -> None:
         self.rebooting = False
         self.in_progress = False
         self._fire(const.STAGE_ONLINE, activated=activated)
         await self._forget()
-        if self._password_after and self._password_after != self.coordinator.password:
+        if self._password_after and self._password_after != self.target.password:
             # Settings put back with another admin password: log in with that one from now on.
             self.hass.config_entries.async_update_entry(
                 self.entry, data={**self.entry.data, CONF_PASSWORD: self._password_after}
             )
             self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
             return
-        await self.coordinator.async_refresh()
+        await self.target.back()

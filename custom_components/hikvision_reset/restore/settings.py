@@ -50,6 +50,7 @@ class SettingsBackup(StrEnum):
     NOT_OFFERED = "not_offered"  # the camera gives no configuration file
     EXPORT_PASSWORD = "export_password"  # only with an export password (not supported)
     SKIPPED = "skipped"  # the action was run with backup: false
+    BEHIND_RECORDER = "behind_recorder"  # a camera behind a recorder: not built yet
 
 
 def not_offered(err: IsapiError) -> SettingsBackup | None:
@@ -133,19 +134,16 @@ async def async_save_before_restore(
         await _async_remember(
             hass, entry, outcome, firmware=firmware, taken=taken, password=password
         )
-    return await async_settings_told(hass, entry, outcome, taken)
+    return await async_settings_told(hass, entry.title, outcome, taken)
 
 
 async def async_settings_told(
-    hass: HomeAssistant,
-    entry: ConfigEntry[Any],
-    outcome: SettingsBackup,
-    taken: Backup | None = None,
+    hass: HomeAssistant, name: str, outcome: SettingsBackup, taken: Backup | None = None
 ) -> SavedSettings:
     """``outcome`` with the sentence the person reads when nothing was saved."""
     if outcome is SettingsBackup.SAVED:
         return SavedSettings(outcome, taken)
-    sentence = await async_sentence(hass, f"backup_{outcome}", name=entry.title)
+    sentence = await async_sentence(hass, f"backup_{outcome}", name=name)
     return SavedSettings(outcome, taken, sentence)
 
 

@@ -163,8 +163,8 @@ class SadpClient(SadpTransport):
             reply, target = await self._command(
                 exchange, "exchangecode", device, wait=wait, targets=targets, budget=[2]
             )
-            if reply.result != _SUCCESS or not reply.code:
-                raise SadpCommandFailedError("exchangecode", reply.result or "")
+            if reply.result != _SUCCESS or not reply.code:  # no activate was sent
+                raise SadpError(f"exchangecode: the device answered {reply.result or 'nothing'}")
             random = open_exchange_code(key, reply.code)
             try:
                 sealed = seal_password(random, password, mode)
@@ -217,6 +217,8 @@ class SadpClient(SadpTransport):
             if reply.result == _SUCCESS:
                 return SadpOutcome(None if layout is None else str(layout), target, 2 - budget[0])
             refusal = _refusal("update", reply, tried, 2 - budget[0])
+            if refusal.retries_left == 0:  # the camera says it takes no more: stop
+                break
             targets = (target,)  # it answered there: the other layout goes there too
         assert refusal is not None
         raise refusal

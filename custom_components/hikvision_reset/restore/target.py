@@ -1,0 +1,96 @@
+"""What the restorer restores: a camera of its own entry, or one behind a recorder.
+
+A target names the camera (the key its restore is kept under, its name, what events say of
+it), reaches it (the client of its route; how to ask, without credentials, whether it is up;
+how it restarts), and carries the guard that says whether Home Assistant may log in to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+
+from ..coordinator import HikvisionCoordinator
+from ..errors import NothingSentError
+from ..events import about
+from ..isapi import DeviceInfo, IsapiClient, IsapiConnectionError, IsapiError
+
+
+class Guard(Protocol):
+    """What the restorer asks of login safety (``auth.guard``)."""
+
+    async def must_not_log_in(self) -> bool:
+        """Whether nothing may be sent (refused before, or locked)."""
+
+    def refusal(self) -> NothingSentError:
+        """Why nothing is sent."""
+
+    def note_full_restore(self) -> None:
+        """A full restore was sent."""
+
+    async def async_refused_while_acting(self, err: IsapiError) -> None:
+        """The camera refused a press or an action."""
+
+    def async_gone_after_full_restore(self) -> None:
+        """A full restore wiped the camera, and it did not come back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One camera, as the restorer needs it."""
+
+    key: str  # what its restore is kept under (an entry id, or entry id and channel)
+    name: str
+    client: IsapiClient  # its route
+    guard: Guard
+    password: str
+    identity: Callable[[], DeviceInfo]  # what it said it is
+    about: Callable[[], dict[str, Any]]  # what its events say of it
+    is_up: Callable[[], Awaitable[bool | None]]  # activated?, without credentials; None: down
+    reboot: Callable[[], Awaitable[object]]
+    updated: Callable[[], None]  # its entities listen
+    back: Callable[[], Awaitable[None]]  # what follows when it is back online
+    timed_out: Callable[[], Awaitable[None]]  # what follows when it did not come back
+    saves_settings: bool = True  # False: behind a recorder (told so, never a lock)
+
+
+async def camera_is_up(client: IsapiClient) -> bool | None:
+    """Whether the camera is activated, asked without credentials; None when it is down."""
+    try:
+        return await client.is_activated()
+    except IsapiConnectionError:
+        return None
+    except IsapiError:
+        return True  # it answers, with something we do not parse: it is up
+
+
+def entry_target(
+    hass: HomeAssistant, entry: ConfigEntry[Any], coordinator: HikvisionCoordinator
+) -> Target:
+    """The camera of its own entry."""
+    client = coordinator.client
+
+    def identity() -> DeviceInfo:
+        return coordinator.data
+
+    async def is_up() -> bool | None:
+        return await camera_is_up(client)
+
+    return Target(
+        key=entry.entry_id,
+        name=entry.title,
+        client=client,
+        guard=coordinator.guard,
+        password=coordinator.password,
+        identity=identity,
+        about=lambda: about(hass, entry),
+        is_up=is_up,
+        reboot=client.reboot,
+        updated=coordinator.async_update_listeners,
+        back=coordinator.async_refresh,
+        timed_out=coordinator.async_request_refresh,
+    )

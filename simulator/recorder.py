@@ -1,0 +1,259 @@
+"""A simulated recorder (NVR) with cameras on its PoE ports, reachable only through it.
+
+Built from the public shapes (hikvision_next's fixtures of a DS-7608NXI-I2, Hikvision's ISAPI
+guide text): the channel list and status, ``GET …/channels/<id>/reboot``, ``?devIndex=``
+forwarding (the recorder logs in to the camera with the password it keeps for it), and the
+Virtual Host (``/ISAPI/System/Network/extension``, ``enVirtualHost``): while it is on, the
+camera's own web port answers at ``recorder:65000+id`` (a plain pass-through: the camera's own
+digest). The cameras report an address on loopback where nothing listens, standing in for the
+recorder's PoE network that Home Assistant cannot reach.
+
+Modes for what public sources do not settle: ``virtual_host_setting`` (the recorder has the
+setting at all), ``forwarding`` (it forwards ``devIndex``), ``auto_activate`` (it activates a
+reset PoE camera with its own camera password, when it next looks), ``dev_index_dashes``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import re
+from typing import Final
+import uuid as uuid_lib
+from xml.sax.saxutils import escape
+
+import aiohttp
+from aiohttp import web
+
+from .device import Handler, SimulatedCamera, response_status
+
+NS: Final = "http://www.isapi.org/ver20/XMLSchema"
+VIRTUAL_HOST_BASE: Final = 65000
+_HOP_HEADERS: Final = ("Authorization", "Content-Type")
+_BACK_HEADERS: Final = ("WWW-Authenticate", "Content-Type")
+
+
+@dataclass
+class PoeChannel:
+    """One camera on the recorder's PoE port ``id``."""
+
+    id: int
+    camera: SimulatedCamera
+    address: str  # what the recorder reports (loopback where nothing listens)
+    password: str | None  # what the recorder logs in to the camera with
+    dev_index: str = field(default_factory=lambda: str(uuid_lib.uuid4()))
+    vh_runner: web.AppRunner | None = None
+    forwarded: int = 0  # requests forwarded to the camera (devIndex)
+    vh_requests: int = 0  # requests through the Virtual Host port
+
+
+class SimulatedRecorder(SimulatedCamera):
+    """An NVR: an ISAPI device of its own, and the way to its cameras."""
+
+    def __init__(self, *, channels: list[PoeChannel] | None = None, **kwargs: object) -> None:
+        """A recorder (default model DS-7608NXI-I2/8P/S) with ``channels``."""
+        kwargs.setdefault("model", "DS-7608NXI-I2/8P/S")
+        kwargs.setdefault("name", "Recorder")
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.channels: list[PoeChannel] = list(channels or [])
+        self.virtual_host = False
+        self.virtual_host_setting = True
+        self.forwarding = True
+        self.auto_activate = False
+        self.dev_index_dashes = True
+        self.channel_reboots: list[int] = []
+        self.virtual_host_base = VIRTUAL_HOST_BASE
+
+    def channel(self, number: int) -> PoeChannel:
+        """The channel ``number``."""
+        return next(c for c in self.channels if c.id == number)
+
+    # ---- life cycle -------------------------------------------------------------------------
+    async def close(self) -> None:
+        """Stop the recorder and its Virtual Host ports (its cameras are closed by their owner)."""
+        await self._virtual_host_off()
+        await super().close()
+
+    async def _virtual_host_on(self) -> None:
+        for channel in self.channels:
+            if channel.vh_runner is not None:
+                continue
+            app = web.Application()
+            app.router.add_route("*", "/{tail:.*}", self._pass_through(channel))
+            runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+            await runner.setup()
+            port = self.virtual_host_base + channel.id
+            await web.TCPSite(runner, self.host, port, reuse_address=True).start()
+            channel.vh_runner = runner
+
+    async def _virtual_host_off(self) -> None:
+        for channel in self.channels:
+            runner, channel.vh_runner = channel.vh_runner, None
+            if runner is not None:
+                await runner.cleanup()
+
+    # ---- what the recorder answers ----------------------------------------------------------
+    def public_handler_for(self, request: web.Request) -> Handler | None:
+        """A forwarded request is the recorder's to authenticate, whatever its path."""
+        return None if "devIndex" in request.query else super().public_handler_for(request)
+
+    def handler_for(self, request: web.Request) -> Handler | None:
+        """The recorder's own paths, ``devIndex`` forwarding, then a device's."""
+        if "devIndex" in request.query:
+            return self._forward if self.forwarding else None
+        own: dict[tuple[str, str], Handler] = {
+            ("GET", "/ISAPI/ContentMgmt/InputProxy/channels"): self._channels,
+            ("GET", "/ISAPI/ContentMgmt/InputProxy/channels/status"): self._states,
+        }
+        if self.virtual_host_setting:
+            own[("GET", "/ISAPI/System/Network/extension")] = self._extension
+            own[("PUT", "/ISAPI/System/Network/extension")] = self._set_extension
+        reboot = re.fullmatch(r"/ISAPI/ContentMgmt/InputProxy/channels/(\d+)/reboot", request.path)
+        if request.method == "GET" and reboot:
+            number = int(reboot.group(1))
+            return lambda request: self._reboot_channel(request, number)
+        return own.get((request.method, request.path)) or super().handler_for(request)
+
+    def _dev_index(self, channel: PoeChannel) -> str:
+        return channel.dev_index if self.dev_index_dashes else channel.dev_index.replace("-", "")
+
+    def _connected(self, channel: PoeChannel) -> tuple[bool, str]:
+        camera = channel.camera
+        if self.auto_activate and not camera.active and camera.online and channel.password:
+            camera.password = channel.password  # plug and play: activated with its password
+        if not camera.online:
+            return False, "netUnreachable"
+        if not camera.active or camera.password != channel.password:
+            return False, "errorUserNameOrPasswd"
+        return True, "connect"
+
+    async def _channels(self, request: web.Request) -> web.Response:
+        items = []
+        for channel in self.channels:
+            camera = channel.camera
+            known = self._connected(channel)[0]  # the recorder knows a camera it has logged in to
+            descriptor = {
+                "proxyProtocol": "HIKVISION",
+                "addressingFormatType": "ipaddress",
+                "ipAddress": channel.address,
+                "managePortNo": "8000",
+                "srcInputPort": "1",
+                "userName": camera.username,
+                "connMode": "plugplay",
+                "streamType": "auto",
+                "model": camera.spec.model if known else "",
+                "serialNumber": camera.serial_number if known else "",
+                "firmwareVersion": f"{camera.spec.firmware} {camera.spec.build}" if known else "",
+            }
+            body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in descriptor.items())
+            items.append(
+                f"<InputProxyChannel><id>{channel.id}</id><name>{escape(camera.name)}</name>"
+                f"<sourceInputPortDescriptor>{body}</sourceInputPortDescriptor>"
+                f"<enableAnr>false</enableAnr><devIndex>{self._dev_index(channel)}</devIndex>"
+                "</InputProxyChannel>"
+            )
+        size = len(items) + 1  # recorders are said to report a wrong size
+        return self._xml(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<InputProxyChannelList version="2.0" '
+            f'xmlns="{NS}" size="{size}">{"".join(items)}</InputProxyChannelList>'
+        )
+
+    async def _states(self, request: web.Request) -> web.Response:
+        items = []
+        for channel in self.channels:
+            online, detail = self._connected(channel)
+            items.append(
+                f"<InputProxyChannelStatus><id>{channel.id}</id>"
+                f"<online>{'true' if online else 'false'}</online>"
+                f"<chanDetectResult>{detail}</chanDetectResult></InputProxyChannelStatus>"
+            )
+        return self._xml(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<InputProxyChannelStatusList '
+            f'version="2.0" xmlns="{NS}">{"".join(items)}</InputProxyChannelStatusList>'
+        )
+
+    async def _reboot_channel(self, request: web.Request, number: int) -> web.Response:
+        channel = next((c for c in self.channels if c.id == number), None)
+        if channel is None:
+            return self._xml(response_status(4, "invalidID", request.path), status=400)
+        if not self._connected(channel)[0]:
+            return self._xml(response_status(3, "deviceOffline", request.path), status=400)
+        self.channel_reboots.append(number)
+        channel.camera._spawn_reboot()
+        return self._xml(response_status(1, "ok", request.path))
+
+    async def _extension(self, request: web.Request) -> web.Response:
+        state = "true" if self.virtual_host else "false"
+        return self._xml(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<NetworkExtension version="2.0" '
+            f'xmlns="{NS}"><enVirtualHost>{state}</enVirtualHost>'
+            "<enableONVIF>false</enableONVIF></NetworkExtension>"
+        )
+
+    async def _set_extension(self, request: web.Request) -> web.Response:
+        body = await request.text()
+        match = re.search(r"<enVirtualHost>\s*(true|false)\s*</enVirtualHost>", body)
+        if match is None or "<NetworkExtension" not in body:
+            return self._xml(response_status(6, "badXmlContent", request.path), status=400)
+        self.virtual_host = match.group(1) == "true"
+        if self.virtual_host:
+            await self._virtual_host_on()
+        else:
+            await self._virtual_host_off()
+        return self._xml(response_status(1, "ok", request.path))
+
+    # ---- the way to a camera ----------------------------------------------------------------
+    async def _forward(self, request: web.Request) -> web.StreamResponse:
+        """A request with ``devIndex``: sent on to that camera, logged in as the recorder."""
+        wanted = request.query["devIndex"].replace("-", "").lower()
+        channel = next(
+            (c for c in self.channels if c.dev_index.replace("-", "").lower() == wanted), None
+        )
+        if channel is None:
+            return self._xml(response_status(4, "invalidDevIndex", request.path), status=400)
+        channel.forwarded += 1
+        query = {k: v for k, v in request.query.items() if k != "devIndex"}
+        digest = aiohttp.DigestAuthMiddleware(channel.camera.username, channel.password or "")
+        data = await request.read() if request.can_read_body else None
+        headers = {"Content-Type": request.content_type} if data is not None else {}
+        try:
+            async with (
+                aiohttp.ClientSession(middlewares=(digest,)) as session,
+                session.request(
+                    request.method,
+                    f"{channel.camera.base_url}{request.path}",
+                    params=query,
+                    data=data,
+                    headers=headers,
+                ) as answer,
+            ):
+                body = await answer.read()
+                kind = answer.headers.get("Content-Type", "application/xml")
+                return web.Response(status=answer.status, body=body, headers={"Content-Type": kind})
+        except aiohttp.ClientError, TimeoutError:
+            return self._xml(response_status(3, "deviceOffline", request.path), status=503)
+
+    def _pass_through(self, channel: PoeChannel) -> Handler:
+        """The Virtual Host port of ``channel``: the camera answers, with its own digest."""
+
+        async def relay(request: web.Request) -> web.StreamResponse:
+            channel.vh_requests += 1
+            data = await request.read() if request.can_read_body else None
+            headers = {h: request.headers[h] for h in _HOP_HEADERS if h in request.headers}
+            try:
+                async with (
+                    aiohttp.ClientSession() as session,
+                    session.request(
+                        request.method,
+                        f"{channel.camera.base_url}{request.path_qs}",
+                        data=data,
+                        headers=headers,
+                        allow_redirects=False,
+                    ) as answer,
+                ):
+                    body = await answer.read()
+                    back = {h: answer.headers[h] for h in _BACK_HEADERS if h in answer.headers}
+                    return web.Response(status=answer.status, body=body, headers=back)
+            except aiohttp.ClientError, TimeoutError:
+                return web.Response(status=502)
+
+        return relay
