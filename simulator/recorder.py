@@ -10,7 +10,12 @@ recorder's PoE network that Home Assistant cannot reach.
 
 Modes for what public sources do not settle: ``virtual_host_setting`` (the recorder has the
 setting at all), ``forwarding`` (it forwards ``devIndex``), ``auto_activate`` (it activates a
-reset PoE camera with its own camera password, when it next looks), ``dev_index_dashes``.
+reset PoE camera with its own camera password, when it next looks), ``dev_index_dashes``,
+``activation_forms`` (what ``…/channels/activate/capabilities`` announces; None: no such
+document) and ``activation_accepts`` (the forms ``…/channels/activate`` takes; empty: the
+recorder has no activation at all). Its activation body is read by element names the public
+sources do not give (the client guesses them too): a mode with another reading would be a guess
+against a guess, so the tests hold the client to the forms, not to the names.
 """
 
 from __future__ import annotations
@@ -19,17 +24,29 @@ from dataclasses import dataclass, field
 import re
 from typing import Final
 import uuid as uuid_lib
+from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 import aiohttp
 from aiohttp import web
 
+from .crypto import weak
 from .device import Handler, SimulatedCamera, response_status
 
 NS: Final = "http://www.isapi.org/ver20/XMLSchema"
 VIRTUAL_HOST_BASE: Final = 65000
 _HOP_HEADERS: Final = ("Authorization", "Content-Type")
 _BACK_HEADERS: Final = ("WWW-Authenticate", "Content-Type")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _find(element: ET.Element, name: str) -> str | None:
+    """The text of the first descendant called ``name`` (any namespace)."""
+    found = next((e for e in element.iter() if _local(e.tag) == name), None)
+    return None if found is None or found.text is None else found.text.strip()
 
 
 @dataclass
@@ -42,6 +59,8 @@ class PoeChannel:
     password: str | None  # what the recorder logs in to the camera with
     dev_index: str = field(default_factory=lambda: str(uuid_lib.uuid4()))
     vh_runner: web.AppRunner | None = None
+    session: aiohttp.ClientSession | None = None  # the recorder's own login to the camera
+    session_login: tuple[str, str] | None = None
     forwarded: int = 0  # requests forwarded to the camera (devIndex)
     vh_requests: int = 0  # requests through the Virtual Host port
 
@@ -62,6 +81,9 @@ class SimulatedRecorder(SimulatedCamera):
         self.dev_index_dashes = True
         self.channel_reboots: list[int] = []
         self.virtual_host_base = VIRTUAL_HOST_BASE
+        self.activation_forms: list[str] | None = ["ActivateByChannel", "ActivateByAddress"]
+        self.activation_accepts: set[str] = {"ActivateByChannel", "ActivateByAddress"}
+        self.activations: list[tuple[str, int]] = []  # (form, channel) of each activation
 
     def channel(self, number: int) -> PoeChannel:
         """The channel ``number``."""
@@ -71,6 +93,10 @@ class SimulatedRecorder(SimulatedCamera):
     async def close(self) -> None:
         """Stop the recorder and its Virtual Host ports (its cameras are closed by their owner)."""
         await self._virtual_host_off()
+        for channel in self.channels:
+            session, channel.session = channel.session, None
+            if session is not None:
+                await session.close()
         await super().close()
 
     async def _virtual_host_on(self) -> None:
@@ -107,10 +133,20 @@ class SimulatedRecorder(SimulatedCamera):
         if self.virtual_host_setting:
             own[("GET", "/ISAPI/System/Network/extension")] = self._extension
             own[("PUT", "/ISAPI/System/Network/extension")] = self._set_extension
+        if self.activation_accepts:
+            own[("PUT", "/ISAPI/ContentMgmt/InputProxy/channels/activate")] = self._activate_channel
+            own[("GET", "/ISAPI/ContentMgmt/InputProxy/search")] = self._search
+        if self.activation_forms is not None:
+            path = "/ISAPI/ContentMgmt/InputProxy/channels/activate/capabilities"
+            own[("GET", path)] = self._activation_capabilities
         reboot = re.fullmatch(r"/ISAPI/ContentMgmt/InputProxy/channels/(\d+)/reboot", request.path)
         if request.method == "GET" and reboot:
             number = int(reboot.group(1))
             return lambda request: self._reboot_channel(request, number)
+        one = re.fullmatch(r"/ISAPI/ContentMgmt/InputProxy/channels/(\d+)", request.path)
+        if one and request.method in ("GET", "PUT"):
+            number = int(one.group(1))
+            return lambda request: self._one_channel(request, number)
         return own.get((request.method, request.path)) or super().handler_for(request)
 
     def _dev_index(self, channel: PoeChannel) -> str:
@@ -126,35 +162,113 @@ class SimulatedRecorder(SimulatedCamera):
             return False, "errorUserNameOrPasswd"
         return True, "connect"
 
+    def _channel_xml(self, channel: PoeChannel) -> str:
+        camera = channel.camera
+        known = self._connected(channel)[0]  # the recorder knows a camera it has logged in to
+        descriptor = {
+            "proxyProtocol": "HIKVISION",
+            "addressingFormatType": "ipaddress",
+            "ipAddress": channel.address,
+            "managePortNo": "8000",
+            "srcInputPort": "1",
+            "userName": camera.username,
+            "connMode": "plugplay",
+            "streamType": "auto",
+            "model": camera.spec.model if known else "",
+            "serialNumber": camera.serial_number if known else "",
+            "firmwareVersion": f"{camera.spec.firmware} {camera.spec.build}" if known else "",
+        }
+        body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in descriptor.items())
+        return (
+            f"<InputProxyChannel><id>{channel.id}</id><name>{escape(camera.name)}</name>"
+            f"<sourceInputPortDescriptor>{body}</sourceInputPortDescriptor>"
+            f"<enableAnr>false</enableAnr><devIndex>{self._dev_index(channel)}</devIndex>"
+            "</InputProxyChannel>"
+        )
+
     async def _channels(self, request: web.Request) -> web.Response:
-        items = []
-        for channel in self.channels:
-            camera = channel.camera
-            known = self._connected(channel)[0]  # the recorder knows a camera it has logged in to
-            descriptor = {
-                "proxyProtocol": "HIKVISION",
-                "addressingFormatType": "ipaddress",
-                "ipAddress": channel.address,
-                "managePortNo": "8000",
-                "srcInputPort": "1",
-                "userName": camera.username,
-                "connMode": "plugplay",
-                "streamType": "auto",
-                "model": camera.spec.model if known else "",
-                "serialNumber": camera.serial_number if known else "",
-                "firmwareVersion": f"{camera.spec.firmware} {camera.spec.build}" if known else "",
-            }
-            body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in descriptor.items())
-            items.append(
-                f"<InputProxyChannel><id>{channel.id}</id><name>{escape(camera.name)}</name>"
-                f"<sourceInputPortDescriptor>{body}</sourceInputPortDescriptor>"
-                f"<enableAnr>false</enableAnr><devIndex>{self._dev_index(channel)}</devIndex>"
-                "</InputProxyChannel>"
-            )
+        items = [self._channel_xml(channel) for channel in self.channels]
         size = len(items) + 1  # recorders are said to report a wrong size
         return self._xml(
             f'<?xml version="1.0" encoding="UTF-8"?>\n<InputProxyChannelList version="2.0" '
             f'xmlns="{NS}" size="{size}">{"".join(items)}</InputProxyChannelList>'
+        )
+
+    async def _one_channel(self, request: web.Request, number: int) -> web.Response:
+        """One channel's document (its password never shown); a PUT takes a new password."""
+        channel = next((c for c in self.channels if c.id == number), None)
+        if channel is None:
+            return self._xml(response_status(4, "invalidID", request.path), status=400)
+        if request.method == "GET":
+            return self._xml(
+                self._channel_xml(channel).replace(
+                    "<InputProxyChannel>",
+                    (
+                        f'<?xml version="1.0" encoding="UTF-8"?>\n<InputProxyChannel version="2.0" '
+                        f'xmlns="{NS}">'
+                    ),
+                    1,
+                )
+            )
+        try:
+            root = ET.fromstring(await request.read())
+        except ET.ParseError:
+            return self._xml(response_status(5, "badXmlFormat", request.path), status=400)
+        password = _find(root, "password")
+        if password is not None:
+            channel.password = password
+        return self._xml(response_status(1, "ok", request.path))
+
+    async def _activation_capabilities(self, request: web.Request) -> web.Response:
+        forms = "".join(
+            f'<{form}><proxyProtocol opt="HIKVISION,ONVIF"/></{form}>'
+            for form in self.activation_forms or []
+        )
+        return self._xml(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<VideoSourceActivationCapability '
+            f'version="2.0" xmlns="{NS}">{forms}</VideoSourceActivationCapability>'
+        )
+
+    async def _activate_channel(self, request: web.Request) -> web.Response:
+        """Activate a reset camera by channel or by address, with the password given."""
+        try:
+            root = ET.fromstring(await request.read())
+        except ET.ParseError:
+            return self._xml(response_status(5, "badXmlFormat", request.path), status=400)
+        form = next((c for c in root if _local(c.tag) in self.activation_accepts), None)
+        if form is None:
+            return self._xml(response_status(6, "badXmlContent", request.path), status=400)
+        key = "id" if _local(form.tag) == "ActivateByChannel" else "ipAddress"
+        wanted = _find(form, key)
+        channel = next(
+            (c for c in self.channels if wanted in (str(c.id), c.address) and wanted), None
+        )
+        password = _find(form, "password") or ""
+        if channel is None:
+            return self._xml(response_status(4, "invalidID", request.path), status=400)
+        camera = channel.camera
+        if camera.active or not camera.online:
+            return self._xml(response_status(4, "invalidOperation", request.path), status=400)
+        if password in camera.refuse_passwords or weak(password, camera.username):
+            return self._xml(response_status(4, "riskPassword", request.path), status=400)
+        camera.password = password
+        self.activations.append((_local(form.tag), channel.id))
+        return self._xml(response_status(1, "ok", request.path))
+
+    async def _search(self, request: web.Request) -> web.Response:
+        items = "".join(
+            f"<VideoSourceDescriptor><ipAddress>{escape(c.address)}</ipAddress>"
+            f"<deviceModel>{escape(c.camera.spec.model)}</deviceModel>"
+            f"<serialNumber>{escape(c.camera.serial_number)}</serialNumber>"
+            f"<proxyProtocol>HIKVISION</proxyProtocol><managePortNo>8000</managePortNo>"
+            f"<activated>{'true' if c.camera.active else 'false'}</activated>"
+            "<addStatus>added</addStatus></VideoSourceDescriptor>"
+            for c in self.channels
+            if c.camera.online
+        )
+        return self._xml(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<VideoSourceDescriptorList '
+            f'version="2.0" xmlns="{NS}">{items}</VideoSourceDescriptorList>'
         )
 
     async def _states(self, request: web.Request) -> web.Response:
@@ -212,12 +326,20 @@ class SimulatedRecorder(SimulatedCamera):
             return self._xml(response_status(4, "invalidDevIndex", request.path), status=400)
         channel.forwarded += 1
         query = {k: v for k, v in request.query.items() if k != "devIndex"}
-        digest = aiohttp.DigestAuthMiddleware(channel.camera.username, channel.password or "")
         data = await request.read() if request.can_read_body else None
         headers = {"Content-Type": request.content_type} if data is not None else {}
+        login = (channel.camera.username, channel.password or "")
+        if channel.session is None or channel.session_login != login:
+            if channel.session is not None:
+                await channel.session.close()
+            # One session per camera, as a recorder keeps its login: after the first challenge
+            # the credentials go along pre-emptively (a camera sees one request per request).
+            digest = aiohttp.DigestAuthMiddleware(*login)
+            channel.session = aiohttp.ClientSession(middlewares=(digest,))
+            channel.session_login = login
+        session = channel.session
         try:
             async with (
-                aiohttp.ClientSession(middlewares=(digest,)) as session,
                 session.request(
                     request.method,
                     f"{channel.camera.base_url}{request.path}",

@@ -146,7 +146,8 @@ async def strings(
 ) -> dict[str, str]:
     """Every translated string of ``domain`` as Home Assistant's loader serves it."""
     out: dict[str, str] = {}
-    for category in ("config", "exceptions", "issues", "entity", "services", "selector"):
+    categories = ("config", "options", "exceptions", "issues", "entity", "services", "selector")
+    for category in categories:
         out |= await async_get_translations(hass, language, category, [domain])
     return out
 

@@ -33,6 +33,7 @@ from custom_components.hikvision_reset.isapi import (
     IsapiUnsupportedAuthError,
 )
 from custom_components.hikvision_reset.isapi.activation import password_problem
+from custom_components.hikvision_reset.recorder import repair
 from custom_components.hikvision_reset.restore.settings import SettingsBackup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,9 +119,21 @@ def _modules() -> list[ModuleType]:
     return found
 
 
-def _literal_keys(pattern: str) -> set[str]:
-    """What the modules' code names with ``pattern`` (one group: the key)."""
-    return {key for module in _modules() for key in re.findall(pattern, inspect.getsource(module))}
+# The modules whose forms are not the config flow's (their errors are translated elsewhere).
+_REPAIR_FLOW = "custom_components.hikvision_reset.flow.behind_recorder"
+_OPTIONS_FLOW = "custom_components.hikvision_reset.flow.recorder_options"
+
+
+def _literal_keys(pattern: str, only: str | None = None) -> set[str]:
+    """What the modules' code names with ``pattern`` (one group: the key).
+
+    ``only``: that module's code; otherwise every module but the repair and options flows.
+    """
+    elsewhere = (_REPAIR_FLOW, _OPTIONS_FLOW)
+    modules = [
+        m for m in _modules() if (m.__name__ == only if only else m.__name__ not in elsewhere)
+    ]
+    return {key for module in modules for key in re.findall(pattern, inspect.getsource(module))}
 
 
 def _subclasses(cls: type[Any]) -> set[type[Any]]:
@@ -130,12 +143,17 @@ def _subclasses(cls: type[Any]) -> set[type[Any]]:
 async def test_entity_translations_match_the_entities(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """The translation keys the camera's entities register, and no other."""
+    """The translation keys the camera's entities register, and no other.
+
+    The route sensor is only a camera's behind a recorder (``test_recorder`` finds it there).
+    """
     registered: dict[str, set[str]] = {}
     for entity in er.async_entries_for_config_entry(entity_registry, loaded_entry.entry_id):
         if entity.translation_key:
             registered.setdefault(entity.domain, set()).add(entity.translation_key)
-    assert registered == {platform: set(keys) for platform, keys in EN["entity"].items()}
+    expected = {platform: set(keys) for platform, keys in EN["entity"].items()}
+    expected["sensor"].discard("route")
+    assert registered == expected
 
 
 def test_exception_translations_match_the_code() -> None:
@@ -161,11 +179,23 @@ def test_form_errors_are_translated() -> None:
     assert found == set(EN["config"]["error"])
 
 
-def test_no_repair_issue_of_our_own() -> None:
-    """One problem, one repair: Home Assistant's reauth repair opens our reauth journey."""
-    assert "issues" not in EN
-    assert not (COMPONENT / "repairs.py").exists()
-    assert not any("async_create_issue" in inspect.getsource(module) for module in _modules())
+def test_own_repairs_only_for_cameras_behind_a_recorder() -> None:
+    """One problem, one repair: an entry's camera has Home Assistant's reauth repair; only a
+    camera behind a recorder (no entry of its own) has ours, raised in one module."""
+    assert set(EN["issues"]) == {repair.INACTIVE, repair.REFUSES}
+    raising = [m.__name__ for m in _modules() if "async_create_issue" in inspect.getsource(m)]
+    assert raising == ["custom_components.hikvision_reset.recorder.repair"]
+
+
+def test_repair_and_options_errors_are_translated() -> None:
+    """Every error the repair and the options can show has its sentence, and no other."""
+    found = _literal_keys(r'return "(\w+)"', _REPAIR_FLOW)
+    found |= _literal_keys(r'errors\[[^\]]+\] = "(\w+)"', _REPAIR_FLOW)
+    found |= {key for key in EN["config"]["error"] if key.startswith("weak_")}
+    for issue in EN["issues"].values():
+        assert set(issue["fix_flow"]["error"]) == found
+    options = _literal_keys(r'errors\[[^\]]+\] = "(\w+)"', _OPTIONS_FLOW)
+    assert options == set(EN["options"]["error"])
 
 
 def _sample(cls: type[Exception]) -> Exception:

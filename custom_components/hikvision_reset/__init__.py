@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .auth.guard import async_cancel_unlock_retries, async_clear_trouble
@@ -12,7 +12,11 @@ from .auth.memory import async_get_memory
 from .const import DOMAIN
 from .coordinator import HikvisionCoordinator
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
+from .entity import own_camera
 from .pending import RESTORE, async_get_pending
+from .recorder.channels import RecorderCameras
+from .recorder.coordinator import RecorderCoordinator, is_recorder
+from .recorder.repair import async_clear_all
 from .recovery.progress import async_first_login
 from .restore.backups import async_remove_all
 from .restore.record import device_info_from
@@ -52,7 +56,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) ->
     else:
         await async_first_login(hass, entry, coordinator)
     restorer = Restorer(hass, entry, entry_target(hass, entry, coordinator))
-    entry.runtime_data = HikvisionRuntimeData(coordinator, restorer)
+    data = entry.runtime_data = HikvisionRuntimeData(coordinator, restorer)
+    if is_recorder(coordinator.data):  # its cameras hang on its device
+        device = dr.async_get(hass).async_get_or_create(
+            config_entry_id=entry.entry_id, **own_camera(data).device_info
+        )
+        data.device_id = device.id
+        poller = RecorderCoordinator(hass, entry, coordinator.client, coordinator.guard)
+        data.recorder = RecorderCameras(hass, entry, poller, await async_get_memory(hass))
+        await data.recorder.async_setup()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if under_way is not None and not (known is not None and restorer.resume(under_way)):
         await pending.async_set(RESTORE, entry.entry_id, None)  # unreadable: nothing to resume
@@ -70,6 +82,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
     Home Assistant's own "delete?" dialog is the confirmation.
     """
     async_clear_trouble(hass, entry.entry_id)
+    async_clear_all(hass, entry.entry_id)
     async_cancel_unlock_retries(hass, entry.entry_id)
     await (await async_get_pending(hass)).async_forget(entry.entry_id)
     if entry.unique_id:

@@ -1,4 +1,4 @@
-"""Restore defaults, Factory reset and Reboot buttons."""
+"""Restore defaults, Factory reset and Reboot buttons (the entry's camera and any behind it)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN, STAGE_UNCONFIRMED
-from .data import HikvisionConfigEntry, HikvisionRuntimeData
-from .entity import HikvisionEntity, async_require_admin, hikvision_exception_handler
+from .data import HikvisionConfigEntry
+from .entity import (
+    Camera,
+    HikvisionEntity,
+    async_require_admin,
+    cameras_behind,
+    hikvision_exception_handler,
+    own_camera,
+)
 from .isapi import RestoreMode
 from .restore.record import Sent
 from .restore.restorer import Restorer
@@ -59,10 +66,19 @@ async def async_setup_entry(
     entry: HikvisionConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the camera's buttons."""
-    async_add_entities(
-        HikvisionButtonEntity(entry.runtime_data, description) for description in BUTTONS
-    )
+    """Add the camera's buttons, and those of each camera behind a recorder as it is found."""
+    data = entry.runtime_data
+
+    def add(cameras: list[Camera]) -> None:
+        async_add_entities(
+            HikvisionButtonEntity(camera, description)
+            for camera in cameras
+            for description in BUTTONS
+        )
+
+    add([own_camera(data)])
+    if data.recorder is not None:
+        data.recorder.async_on_new(lambda found: add(cameras_behind(data, found)))
 
 
 class HikvisionButtonEntity(HikvisionEntity, ButtonEntity):
@@ -70,11 +86,9 @@ class HikvisionButtonEntity(HikvisionEntity, ButtonEntity):
 
     entity_description: HikvisionButtonEntityDescription
 
-    def __init__(
-        self, data: HikvisionRuntimeData, description: HikvisionButtonEntityDescription
-    ) -> None:
+    def __init__(self, camera: Camera, description: HikvisionButtonEntityDescription) -> None:
         """Describe the button."""
-        super().__init__(data, description.key)
+        super().__init__(camera, description.key)
         self.entity_description = description
 
     @hikvision_exception_handler
@@ -84,11 +98,11 @@ class HikvisionButtonEntity(HikvisionEntity, ButtonEntity):
         A press by a person carries their user in its context; automations and scripts (voice
         sentence triggers included) act for no user and are allowed.
         """
-        await async_require_admin(self.hass, self._context, self.coordinator.config_entry.title)
+        await async_require_admin(self.hass, self._context, self.camera_name)
         sent = await self.entity_description.press_fn(self.restorer)
         if sent.stage == STAGE_UNCONFIRMED:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="result_unknown",
-                translation_placeholders={"name": self.coordinator.config_entry.title},
+                translation_placeholders={"name": self.camera_name},
             )

@@ -11,8 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr, selector
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
@@ -20,9 +26,11 @@ import voluptuous as vol
 
 from .auth.login import async_try_login
 from .const import CONF_MODEL, DOMAIN
+from .data import HikvisionConfigEntry
 from .flow.arrival import Arrival
 from .flow.fields import CHOICE_MANUAL, account_schema, connection_fields, with_port
 from .flow.reauth import Reauth
+from .flow.recorder_options import RecorderOptionsFlow
 from .flow.state import Journey
 from .flow.way_home import WayHome
 from .isapi.sadp import SadpDevice
@@ -49,6 +57,21 @@ class HikvisionResetConfigFlow(ConfigFlow, domain=DOMAIN):
         self.arrival = Arrival(self.journey)
         self.reauth = Reauth(self.journey, self.home)
         self._discovered: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: HikvisionConfigEntry) -> OptionsFlow:
+        """A recorder's options: the way to its cameras."""
+        return RecorderOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: HikvisionConfigEntry) -> bool:
+        """Only a loaded recorder has options (its cameras' route and password)."""
+        return (
+            config_entry.state is ConfigEntryState.LOADED
+            and config_entry.runtime_data.recorder is not None
+        )
 
     # ---- adding ---------------------------------------------------------------------------
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -23,7 +23,34 @@ TO_REDACT = {
     "serial_number",
     "mac_address",
     "unique_id",
+    "address",
+    "dev_index",
 }
+
+
+def _behind(entry: HikvisionConfigEntry) -> dict[str, Any]:
+    """The cameras behind a recorder: what the recorder says of each, and the route chosen."""
+    cameras = entry.runtime_data.recorder
+    assert cameras is not None
+    data = cameras.coordinator.data
+    return {
+        "virtual_host": data.virtual_host,
+        "options": {
+            key: "**REDACTED**" if "password" in key else value
+            for key, value in entry.options.items()
+        },
+        "cameras": [
+            {
+                "channel": asdict(camera.channel),
+                "state": asdict(state) if (state := data.states.get(number)) else None,
+                "route": camera.route,
+                "rebooting": camera.restorer.rebooting,
+                "restore_in_progress": camera.restorer.in_progress,
+                "last_stage": camera.restorer.last.stage if camera.restorer.last else None,
+            }
+            for number, camera in sorted(cameras.cameras.items())
+        ],
+    }
 
 
 async def async_get_config_entry_diagnostics(
@@ -36,8 +63,10 @@ async def async_get_config_entry_diagnostics(
     memory = await async_get_memory(hass)
     pending = await async_get_pending(hass)
     under_way = pending.get(RESTORE, entry.entry_id) or {}
+    behind = {} if entry.runtime_data.recorder is None else {"behind_recorder": _behind(entry)}
     return async_redact_data(
         {
+            **behind,
             "entry": {"data": dict(entry.data), "unique_id": entry.unique_id, "title": entry.title},
             "device_info": asdict(coordinator.data),
             "last_update_success": coordinator.last_update_success,

@@ -51,6 +51,12 @@ class NoBackupOfferedError(NoBackupError):
     key = "no_backup_not_offered"
 
 
+class NoBackupBehindRecorderError(NoBackupError):
+    """A camera behind a recorder: Home Assistant saves no settings of such cameras."""
+
+    key = "no_backup_behind_recorder"
+
+
 class NothingSentError(HikvisionError):
     """Refused before anything was sent: the person must act in the reauth journey first."""
 
@@ -71,6 +77,12 @@ class CameraInactiveError(NothingSentError):
     """The camera is inactive (reset), or not home yet: the journey comes first."""
 
     key = "not_activated"
+
+
+class NoRouteError(HikvisionError):
+    """A camera behind a recorder that Home Assistant has no way to: nothing was sent."""
+
+    key = "no_route"
 
 
 class AddressTakenError(HikvisionError):

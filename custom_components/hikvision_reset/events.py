@@ -17,10 +17,12 @@ from .const import ATTR_MODE, ATTR_STAGE, DOMAIN, EVENT_RESTORE
 
 
 @callback
-def camera_device(hass: HomeAssistant, entry: ConfigEntry[Any]) -> dr.DeviceEntry | None:
-    """The entry's camera in the device registry (None before its first setup)."""
+def camera_device(
+    hass: HomeAssistant, entry: ConfigEntry[Any], identifier: str | None = None
+) -> dr.DeviceEntry | None:
+    """The entry's camera (or, by ``identifier``, one behind its recorder) in the registry."""
     return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
+        (DOMAIN, identifier or str(entry.unique_id)), entry.entry_id
     )
 
 

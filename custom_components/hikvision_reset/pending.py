@@ -65,10 +65,15 @@ class Pending:
             self._store.async_delay_save(lambda: self._data, 0)
 
     async def async_forget(self, key: str) -> None:
-        """Everything kept for ``key`` (a removed entry)."""
-        if any(key in records for records in self._data.values()):
+        """Everything kept for ``key`` (a removed entry, and the cameras behind it)."""
+
+        def ours(kept: str) -> bool:
+            return kept == key or kept.startswith(f"{key}:")
+
+        if any(ours(kept) for records in self._data.values() for kept in records):
             for records in self._data.values():
-                records.pop(key, None)
+                for kept in [kept for kept in records if ours(kept)]:
+                    del records[kept]
             await self._store.async_save(self._data)
 
 

@@ -1,7 +1,8 @@
-"""The time and outcome of the last restore started from Home Assistant, kept across restarts.
+"""The last restore started from Home Assistant (kept across restarts), and a camera's route.
 
-After a restart it shows what it showed before (Home Assistant's restore-state); a restore that
-was under way is shown as interrupted until its follow, resumed by the restorer, says more.
+After a restart the last restore shows what it showed before (Home Assistant's restore-state);
+one that was under way is shown as interrupted until its follow, resumed by the restorer, says
+more. A camera behind a recorder also says how Home Assistant reaches it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from . import const
-from .data import HikvisionConfigEntry, HikvisionRuntimeData
-from .entity import HikvisionEntity
+from .data import HikvisionConfigEntry
+from .entity import Camera, HikvisionEntity, cameras_behind, own_camera
+from .recorder.routes import Route
 from .restore.record import RestoreState
 
 # Stages of a restore still under way: restored after a restart, they are "interrupted".
@@ -39,8 +41,19 @@ async def async_setup_entry(
     entry: HikvisionConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the last-restore sensor."""
-    async_add_entities([HikvisionLastRestoreSensor(entry.runtime_data)])
+    """Add the last-restore sensors, and the route of each camera behind a recorder."""
+    data = entry.runtime_data
+    async_add_entities([HikvisionLastRestoreSensor(own_camera(data))])
+
+    def add(cameras: list[Camera]) -> None:
+        async_add_entities(
+            sensor
+            for camera in cameras
+            for sensor in (HikvisionLastRestoreSensor(camera), HikvisionRouteSensor(camera))
+        )
+
+    if data.recorder is not None:
+        data.recorder.async_on_new(lambda found: add(cameras_behind(data, found)))
 
 
 class HikvisionLastRestoreSensor(HikvisionEntity, RestoreEntity, SensorEntity):
@@ -50,9 +63,9 @@ class HikvisionLastRestoreSensor(HikvisionEntity, RestoreEntity, SensorEntity):
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     _attr_translation_key = "last_restore"
 
-    def __init__(self, data: HikvisionRuntimeData) -> None:
+    def __init__(self, camera: Camera) -> None:
         """Describe the sensor."""
-        super().__init__(data, "last_restore")
+        super().__init__(camera, "last_restore")
         self._restored: RestoreState | None = None
 
     async def async_added_to_hass(self) -> None:
@@ -104,3 +117,28 @@ class HikvisionLastRestoreSensor(HikvisionEntity, RestoreEntity, SensorEntity):
             "backup": last.backup,
             "backup_error": last.backup_error,
         }
+
+
+class HikvisionRouteSensor(HikvisionEntity, SensorEntity):
+    """How Home Assistant reaches a camera behind its recorder (the device page shows it)."""
+
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_translation_key = "route"
+    _attr_options = [route.value for route in Route]
+
+    def __init__(self, camera: Camera) -> None:
+        """Describe the sensor."""
+        super().__init__(camera, "route")
+        assert camera.behind is not None
+        self.behind = camera.behind
+
+    @property
+    def available(self) -> bool:
+        """Shown while the recorder answers (the route says how, even to a camera away)."""
+        return self.coordinator.last_update_success
+
+    @property
+    def native_value(self) -> str:
+        """The route chosen."""
+        return self.behind.route.value

@@ -1,4 +1,7 @@
-"""The actions: ``restore_defaults`` and ``restore_configuration`` (its undo)."""
+"""The actions: ``restore_defaults`` and ``restore_configuration`` (its undo).
+
+A target is a camera's device: an entry's own, or one behind its recorder.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +32,16 @@ from .const import (
     SERVICE_RESTORE_DEFAULTS,
 )
 from .data import HikvisionConfigEntry
-from .errors import EXPLAINED, NoBackupError, NoBackupOfferedError, error_key, translated_error
+from .errors import (
+    EXPLAINED,
+    NoBackupBehindRecorderError,
+    NoBackupError,
+    NoBackupOfferedError,
+    error_key,
+    translated_error,
+)
 from .isapi import RestoreMode
+from .restore.restorer import Restorer
 from .restore.settings import CONF_SETTINGS_DOWNLOAD
 
 SCHEMA = vol.Schema(
@@ -52,12 +63,28 @@ PUT_BACK_SCHEMA = vol.Schema(
 )
 
 
+def _restorer_of(call: ServiceCall, device_id: str) -> tuple[Restorer, HikvisionConfigEntry]:
+    """The restorer of a targeted device, and its entry.
+
+    Raises a translated ServiceValidationError for unknown, foreign or unloaded devices.
+    """
+    device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
+    for domain, identifier in device.identifiers:
+        if domain == DOMAIN and (found := entry.runtime_data.restorer_for(identifier)):
+            return found, entry
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="camera_gone",
+        translation_placeholders={"name": device.name_by_user or device.name or device_id},
+    )
+
+
 async def _restore_one(
-    entry: HikvisionConfigEntry, device_id: str, mode: RestoreMode, backup: bool
+    restorer: Restorer, device_id: str, mode: RestoreMode, backup: bool
 ) -> tuple[dict[str, Any], HomeAssistantError | None]:
     """Restore one camera: its result, and the error to tell (the others go on regardless)."""
-    result: dict[str, Any] = {"device_id": device_id, "name": entry.title, "mode": str(mode)}
-    restorer = entry.runtime_data.restorer
+    name = restorer.target.name
+    result: dict[str, Any] = {"device_id": device_id, "name": name, "mode": str(mode)}
     try:
         sent = await restorer.async_run(mode, backup=backup)
         result |= {
@@ -67,7 +94,7 @@ async def _restore_one(
             "backup_error": sent.backup_error,
         }
     except EXPLAINED as err:
-        error = translated_error(err, entry.title)
+        error = translated_error(err, name)
         result.update(result="error", error=error_key(err), message=str(error))
         return result, error
     return result, None
@@ -77,18 +104,20 @@ async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
     """Restore every targeted camera concurrently; report one result per camera."""
     mode = RestoreMode(call.data[ATTR_MODE])
     backup: bool = call.data[ATTR_BACKUP]
-    targets: dict[str, HikvisionConfigEntry] = {}
-    for device_id in call.data[ATTR_DEVICE_ID]:
-        # Raises a translated ServiceValidationError for unknown, foreign or unloaded devices.
-        _device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
-        targets[device_id] = entry
+    targets = {
+        device_id: _restorer_of(call, device_id)[0] for device_id in call.data[ATTR_DEVICE_ID]
+    }
     outcomes = await asyncio.gather(
-        *(_restore_one(entry, device_id, mode, backup) for device_id, entry in targets.items())
+        *(
+            _restore_one(restorer, device_id, mode, backup)
+            for device_id, restorer in targets.items()
+        )
     )
     errors = [error for _, error in outcomes if error is not None]
     if errors and not call.return_response:
         if len(outcomes) == 1:
-            raise errors[0]
+            (only,) = errors
+            raise only
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="restore_failed",
@@ -101,17 +130,19 @@ async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
 async def async_restore_configuration(call: ServiceCall) -> ServiceResponse:
     """Put a camera's saved settings back (it reboots); the undo of a restore."""
     device_id = call.data[ATTR_DEVICE_ID]
-    _device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
-    restorer = entry.runtime_data.restorer
+    restorer, entry = _restorer_of(call, device_id)
+    name = restorer.target.name
     try:
+        if not restorer.target.saves_settings:
+            raise NoBackupBehindRecorderError(name)  # nothing was ever saved for it
         stage, backup = await restorer.async_restore_configuration(call.data.get(ATTR_BACKUP))
     except NoBackupError as err:
         if (entry.data.get(CONF_SETTINGS_DOWNLOAD) or {}).get("offered") is False:
             err = NoBackupOfferedError(str(err))  # nothing can ever have been saved
-        raise translated_error(err, entry.title, ServiceValidationError) from err
+        raise translated_error(err, name, ServiceValidationError) from err
     except EXPLAINED as err:
-        raise translated_error(err, entry.title) from err
-    return {"device_id": device_id, "name": entry.title, "result": stage, **backup.describe()}
+        raise translated_error(err, name) from err
+    return {"device_id": device_id, "name": name, "result": stage, **backup.describe()}
 
 
 @callback

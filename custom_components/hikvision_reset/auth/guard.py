@@ -8,6 +8,7 @@ automations (``hikvision_reset_auth_failed``). The coordinator and the restorer 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
@@ -200,3 +201,56 @@ class LoginGuard:
             self.hass.config_entries.async_schedule_reload(entry_id)
 
         retries[entry_id] = async_call_later(self.hass, seconds + const.UNLOCK_MARGIN, unlocked)
+
+
+class RouteGuard:
+    """Login safety for a camera behind a recorder, on the route it is reached by.
+
+    A refusal is remembered for that route's account (never sent again, across restarts too);
+    the camera has no entry of its own, so there is no reauth: the person gives the camera's
+    password in the recorder's options, and the repair brings a reset camera back. A route that
+    logs in as the recorder is also held back while the recorder's own login is.
+    """
+
+    def __init__(
+        self,
+        memory: LoginMemory,
+        key: str,
+        password: str,
+        recorder: LoginGuard,
+        gone: Callable[[], None],
+    ) -> None:
+        """``key``: the route's account; ``gone``: what a wiped camera that left leads to."""
+        self.memory = memory
+        self.key = key
+        self.password = password
+        self.recorder = recorder
+        self._gone = gone
+
+    async def must_not_log_in(self) -> bool:
+        """The route's login was refused before, the account is locked, or the recorder's is."""
+        return (
+            await self.memory.was_refused(self.key, self.password)
+            or self.memory.minutes_locked(self.key) is not None
+            or await self.recorder.must_not_log_in()
+        )
+
+    def refusal(self) -> NothingSentError:
+        """Why nothing is sent."""
+        if self.memory.minutes_locked(self.key) is not None:
+            return AccountLockedError("the account is locked")
+        return CredentialsRefusedError("the camera already refused this password")
+
+    @callback
+    def note_full_restore(self) -> None:
+        """Nothing to note: the follow asks the recorder, never the camera's login."""
+
+    async def async_refused_while_acting(self, err: IsapiError) -> None:
+        """The camera (or the recorder, for it) refused the login: never sent again."""
+        if isinstance(err, IsapiAuthenticationError):
+            await self.memory.async_note_refusal(self.key, self.password, err)
+
+    @callback
+    def async_gone_after_full_restore(self) -> None:
+        """Wiped and not back: the way home behind the recorder (a repair)."""
+        self._gone()

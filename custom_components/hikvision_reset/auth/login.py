@@ -35,8 +35,13 @@ from ..isapi import (
 from .memory import account_key, async_get_memory
 
 
-def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> IsapiClient:
-    """An ISAPI client for the connection settings in ``data`` (entry data or a form)."""
+def client_from_data(
+    hass: HomeAssistant, data: Mapping[str, Any], forward: Mapping[str, str] | None = None
+) -> IsapiClient:
+    """An ISAPI client for the connection settings in ``data`` (entry data or a form).
+
+    ``forward``: a recorder's forwarding parameters (its camera behind it, by ``devIndex``).
+    """
     return IsapiClient(
         async_get_clientsession(hass, verify_ssl=data.get(CONF_VERIFY_SSL, True)),
         data[CONF_HOST],
@@ -45,6 +50,7 @@ def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> IsapiClien
         password=data[CONF_PASSWORD],
         ssl=data.get(CONF_SSL, False),
         verify_ssl=data.get(CONF_VERIFY_SSL, True),
+        forward=forward,
     )
 
 

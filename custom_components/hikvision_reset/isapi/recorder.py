@@ -5,24 +5,31 @@ What public sources show (hikvision_next's fixtures and code, Hikvision's ISAPI 
 is not trusted: recorders report it wrong); ``…/channels/status`` tells whether each is online;
 ``GET …/channels/<id>/reboot`` restarts one camera; ``?devIndex=<channel's devIndex>`` forwards a
 request to the camera; with the Virtual Host on (``/ISAPI/System/Network/extension``,
-``<enVirtualHost>``, one source), the camera's own web port answers at ``recorder:65000+id``.
+``<enVirtualHost>``, one source), the camera's own web port answers at ``recorder:65000+id``;
+``PUT …/channels/activate`` activates a reset camera (``…/activate/capabilities`` says by channel
+or by address; the body is not public: see :func:`activation_body`); ``…/InputProxy/search``
+lists the cameras the recorder sees, with ``activated`` (one source).
 Nothing here logs in to a camera; the recorder's client is the one given.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 import re
 from typing import Final
+from xml.sax.saxutils import escape
 
 from .client import IsapiClient
-from .errors import IsapiNotSupportedError
+from .errors import IsapiNotSupportedError, IsapiResponseStatusError
 from .models import ResponseStatus
 from .xml import child_text, local_name, parse_document
 
 CHANNELS_PATH: Final = "/ISAPI/ContentMgmt/InputProxy/channels"
 STATUS_PATH: Final = "/ISAPI/ContentMgmt/InputProxy/channels/status"
 EXTENSION_PATH: Final = "/ISAPI/System/Network/extension"
+ACTIVATE_PATH: Final = "/ISAPI/ContentMgmt/InputProxy/channels/activate"
+SEARCH_PATH: Final = "/ISAPI/ContentMgmt/InputProxy/search"
 VIRTUAL_HOST_BASE: Final = 65000  # channel 1 at 65001 (users' reports, three sources)
 MAX_CHANNELS: Final = 128
 _CHANNEL_ELEMENTS: Final = 40 * MAX_CHANNELS
@@ -61,6 +68,45 @@ class ChannelState:
 
     online: bool | None
     detail: str | None  # chanDetectResult: connect, netUnreachable, errorUserNameOrPasswd, …
+
+
+class ActivateBy(StrEnum):
+    """How the recorder is told which camera to activate (``VideoSourceActivationCapability``)."""
+
+    CHANNEL = "ActivateByChannel"
+    ADDRESS = "ActivateByAddress"
+
+
+@dataclass(frozen=True, slots=True)
+class FoundCamera:
+    """A camera the recorder's search sees (``VideoSourceDescriptor``, one source)."""
+
+    address: str | None
+    serial_number: str | None
+    activated: bool | None
+
+
+def activation_body(by: ActivateBy, channel: Channel, password: str) -> bytes:
+    """The activation request (``XML_VideoSourceActivation``), as far as public sources go.
+
+    Public: the two forms (the capability's ``ActivateByChannel``/``ActivateByAddress``, each
+    with ``proxyProtocol``) and that ``userName`` and ``password`` are carried (Hikvision's web
+    SDK). Not public: the element names inside each form; these follow the channel list's own.
+    The password goes in the clear inside the recorder's authenticated (HTTPS when set) session.
+    """
+    where = (
+        f"<id>{channel.id}</id>"
+        if by is ActivateBy.CHANNEL
+        else f"<ipAddress>{escape(channel.address or '')}</ipAddress>"
+        "<managePortNo>8000</managePortNo>"
+    )
+    user = escape(channel.user_name or "admin")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><VideoSourceActivation version="2.0" '
+        f'xmlns="http://www.isapi.org/ver20/XMLSchema"><{by}>{where}'
+        f"<proxyProtocol>HIKVISION</proxyProtocol><userName>{user}</userName>"
+        f"<password>{escape(password)}</password></{by}></VideoSourceActivation>"
+    ).encode()
 
 
 def _bool(text: str | None) -> bool | None:
@@ -113,6 +159,27 @@ def parse_states(body: bytes | str) -> dict[int, ChannelState]:
     return states
 
 
+def parse_activation_forms(body: bytes | str) -> list[ActivateBy]:
+    """The activation forms a recorder announces, in its order."""
+    root = parse_document(body, "VideoSourceActivationCapability")
+    names = [local_name(element.tag) for element in root]
+    return [by for name in names for by in ActivateBy if by.value == name]
+
+
+def parse_search(body: bytes | str) -> list[FoundCamera]:
+    """The cameras the recorder's search sees."""
+    root = parse_document(body, max_elements=_CHANNEL_ELEMENTS)
+    return [
+        FoundCamera(
+            address=child_text(element, "ipAddress"),
+            serial_number=child_text(element, "serialNumber"),
+            activated=_bool(child_text(element, "activated")),
+        )
+        for element in root.iter()
+        if local_name(element.tag) == "VideoSourceDescriptor"
+    ][:MAX_CHANNELS]
+
+
 class RecorderClient:
     """The recorder's side of its cameras, over the recorder's own (authenticated) client."""
 
@@ -152,3 +219,59 @@ class RecorderClient:
             raise IsapiNotSupportedError(4, "noVirtualHost", "no Virtual Host setting")
         changed = _VIRTUAL_HOST.sub(rb"\1true\3", body, count=1)
         return await self.client.command(EXTENSION_PATH, data=changed)
+
+    async def search(self) -> list[FoundCamera]:
+        """The cameras the recorder sees on its networks, activated or not."""
+        return parse_search(await self.client.read(SEARCH_PATH))
+
+    async def activation_forms(self) -> list[ActivateBy] | None:
+        """How the recorder activates a camera; None when it does not say (no capability)."""
+        try:
+            return parse_activation_forms(await self.client.read(f"{ACTIVATE_PATH}/capabilities"))
+        except IsapiNotSupportedError:
+            return None
+
+    async def activate(self, channel: Channel, password: str) -> ActivateBy:
+        """Activate the reset camera on ``channel`` with ``password``; the form that worked.
+
+        The announced form first; without the capability, by channel, and by address once
+        when the recorder refuses that body (not when the endpoint is missing, nor a weak
+        password). Raises the client's errors.
+        """
+        forms = await self.activation_forms()
+        if forms == []:
+            raise IsapiNotSupportedError(4, "notSupport", "the recorder activates no camera")
+        first, *fallback = forms[:1] if forms else [ActivateBy.CHANNEL, ActivateBy.ADDRESS]
+        try:
+            await self.client.command(ACTIVATE_PATH, data=activation_body(first, channel, password))
+        except IsapiResponseStatusError as err:
+            missing = isinstance(err, IsapiNotSupportedError)  # 404, notSupport
+            malformed = err.status_code in (4, 5, 6) and not missing
+            if not fallback or not malformed or err.sub_status == "riskPassword":
+                raise  # a missing endpoint or a weak password: the other form would not help
+        else:
+            return first
+        await self.client.command(
+            ACTIVATE_PATH, data=activation_body(fallback[0], channel, password)
+        )
+        return fallback[0]
+
+    async def set_channel_password(self, channel: int, password: str) -> ResponseStatus:
+        """Tell the recorder the camera's new password: its own channel document, one change.
+
+        ``PUT …/channels/<id>`` with ``sourceInputPortDescriptor/password`` (one source).
+        """
+        path = f"{CHANNELS_PATH}/{channel}"
+        body = await self.client.read(path)
+        field = re.compile(rb"(<(?:[\w.-]+:)?password>)[^<]*(</)", re.I)
+        new = escape(password).encode()
+        if field.search(body):
+            changed = field.sub(lambda m: m.group(1) + new + m.group(2), body, count=1)
+        else:
+            changed = re.sub(
+                rb"(</(?:[\w.-]+:)?userName>)",
+                lambda m: m.group(1) + b"<password>" + new + b"</password>",
+                body,
+                count=1,
+            )
+        return await self.client.command(path, data=changed)

@@ -21,10 +21,11 @@ from homeassistant.util import dt as dt_util
 
 from .. import const
 from ..const import DOMAIN
-from ..errors import EXPLAINED, AlreadyRestoringError
+from ..errors import EXPLAINED, AlreadyRestoringError, NoRouteError
 from ..events import async_fire_restore_event
 from ..isapi import (
     IsapiAuthenticationError,
+    IsapiClient,
     IsapiNotActivatedError,
     IsapiResultUnknownError,
     RestoreMode,
@@ -40,7 +41,7 @@ from .settings import (
     async_settings_told,
     firmware_of,
 )
-from .target import Target
+from .target import Guard, Target
 
 
 class Restorer:
@@ -50,13 +51,23 @@ class Restorer:
         """``target``: the camera (``entry``'s own, or one behind its recorder)."""
         self.hass = hass
         self.entry = entry
-        self.target = target
-        self.guard = target.guard
-        self.client = target.client
+        self.target = target  # a camera behind a recorder changes it when its route changes
         self.last: RestoreState | None = None
         self.rebooting = False
         self.in_progress = False
         self._password_after: str | None = None
+
+    @property
+    def guard(self) -> Guard:
+        """Whether Home Assistant may log in to the camera."""
+        return self.target.guard
+
+    @property
+    def client(self) -> IsapiClient:
+        """The camera's route (a camera the restorer cannot reach is refused before)."""
+        if self.target.client is None:
+            raise NoRouteError(self.target.name)
+        return self.target.client
 
     async def async_run(self, mode: RestoreMode | None, *, backup: bool = True) -> Sent:
         """Send a restore (``mode``) or a reboot (None) once, then follow the reboot.
@@ -65,6 +76,8 @@ class Restorer:
         False: not even tried). Only a failed download of settings the camera does offer stops
         the restore. Raises :class:`AlreadyRestoringError`, the client's errors or ours.
         """
+        if mode is not None and self.target.client is None:
+            raise NoRouteError(self.target.name)  # nothing is claimed, nothing is sent
 
         async def send() -> str:
             if mode is not None:

@@ -45,7 +45,7 @@ class Target:
 
     key: str  # what its restore is kept under (an entry id, or entry id and channel)
     name: str
-    client: IsapiClient  # its route
+    client: IsapiClient | None  # its route (None: no way to the camera itself)
     guard: Guard
     password: str
     identity: Callable[[], DeviceInfo]  # what it said it is
