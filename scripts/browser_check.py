@@ -2,7 +2,10 @@
 camera's device page, the integration page (Backyard's reason must be a sentence, never a key),
 the repairs page (one repair for Backyard), and walks the journey it opens: reset steps, the
 camera reset (its web port gone), found by SADP, activated, moved back to its address, back in
-Home Assistant. Saves screenshots, and presses Restore defaults on Garage.
+Home Assistant. Saves screenshots, and presses Restore defaults on Garage. Behind the recorder:
+Driveway's device page says how it is reached, its dashboard card restores it (one restore at
+that camera, none at the recorder), and Porch, reset with its button on the recorder's PoE port,
+is activated again through the recorder from its own repair.
 
 Called by ``scripts/demo.py --browser DIR`` with the demo's session and cameras.
 """
@@ -195,61 +198,135 @@ async def _stages_seen(page: Page, title: str, out: Path, until: str, seconds: f
     return seen
 
 
+# What each dashboard card must say of the settings after its restore.
+NOT_SAVED = {"Front door": "Not offered by the camera", "Driveway": "Not saved (behind a recorder)"}
+
+
 async def _dashboard(
-    page: Page, session: dict[str, Any], out: Path, puts: Callable[[], int]
+    page: Page, session: dict[str, Any], out: Path, name: str, puts: Callable[[], int]
 ) -> list[str]:
-    """The Cameras dashboard: Front door's Restore asks first; Cancel sends nothing, Restore does,
-    and the card shows the stages and that the settings were not saved (it offers no download)."""
+    """A camera's card on the Cameras dashboard: Restore asks first; Cancel sends nothing,
+    Restore does, and the card shows the stages and why the settings were not saved."""
     await page.goto(f"{session['url']}/home-cameras/cameras")
-    card = page.locator("hui-entities-card", has_text="Front door")
+    card = page.locator("hui-entities-card", has_text=name)
     step = "the Cameras dashboard"
+    slug = name.lower().replace(" ", "-")
     try:
         await card.get_by_text("Restore defaults").wait_for(timeout=30_000)
         await page.wait_for_timeout(800)
-        await _shot(page, out, "dashboard")
+        await _shot(page, out, f"dashboard-{slug}")
         restore = card.get_by_role("button", name="Restore")
         await restore.click()
         step = "the confirmation"
-        dialog = page.get_by_text("Restore Front door?")
+        dialog = page.get_by_text(f"Restore {name}?")
         await dialog.wait_for(timeout=10_000)
         await page.wait_for_timeout(500)
-        await _shot(page, out, "dashboard-confirm")
+        await _shot(page, out, f"dashboard-{slug}-confirm")
         await page.get_by_role("button", name="Cancel").click()
         await page.wait_for_timeout(1500)
         if puts():
-            return ["cancelling the confirmation still sent a restore"]
+            return [f"cancelling {name}'s confirmation still sent a restore"]
         await restore.click()
         await dialog.wait_for(timeout=10_000)
         await page.get_by_role("button", name="Restore", exact=True).last.click()
         step = "the stages on the card"
-        seen = await _stages_seen(page, "Front door", out, until="Back online", seconds=120)
+        seen = await _stages_seen(page, name, out, until="Back online", seconds=120)
         await page.wait_for_timeout(800)
-        await _shot(page, out, "dashboard-done")
+        await _shot(page, out, f"dashboard-{slug}-done")
         if "Restarting" not in seen or seen[-1] != "Back online":
-            return [f"the card showed the stages {seen}, not Restarting then Back online"]
-        # Front door offers no configuration download: restored anyway, and the card says so.
-        if "Not offered by the camera" not in await page.evaluate(_CARD_TEXT, "Front door"):
-            return ["the card does not say that Front door's settings were not saved"]
+            return [f"{name}'s card showed the stages {seen}, not Restarting then Back online"]
+        if NOT_SAVED[name] not in await page.evaluate(_CARD_TEXT, name):
+            return [f"{name}'s card does not say why its settings were not saved"]
     except PlaywrightTimeout:
-        await _shot(page, out, "dashboard-stuck")
-        return [f"the dashboard card check stopped at {step}"]
+        await _shot(page, out, f"dashboard-{slug}-stuck")
+        return [f"{name}'s dashboard card check stopped at {step}"]
     if puts() != 1:
-        return [f"confirming sent {puts()} restores"]
+        return [f"confirming {name}'s restore sent {puts()} restores"]
+    return []
+
+
+async def _behind_recorder(page: Page, session: dict[str, Any], out: Path) -> list[str]:
+    """Driveway's device page: its buttons, and the route it is reached by."""
+    driveway = session["device_ids"]["Driveway"]
+    await page.goto(f"{session['url']}/config/devices/device/{driveway}")
+    try:
+        await page.get_by_text("Restore defaults", exact=True).first.wait_for(timeout=30_000)
+        await page.get_by_text("Forwarded by the recorder").first.wait_for(timeout=10_000)
+        await page.get_by_text("Recorder", exact=True).first.wait_for(timeout=10_000)
+    except PlaywrightTimeout:
+        await _shot(page, out, "device-behind-recorder")
+        return ["Driveway's device page does not show its route and its recorder"]
+    await page.wait_for_timeout(1000)
+    await _shot(page, out, "device-behind-recorder")
+    return []
+
+
+async def _porch_repair(
+    page: Page, session: dict[str, Any], out: Path, active: Callable[[], bool]
+) -> list[str]:
+    """Porch was reset on the recorder's PoE port: its repair activates it through the recorder."""
+    title = page.get_by_text("Porch on Recorder must be activated again").first
+    step = "Porch's repair in the list"
+    try:
+        for _ in range(24):  # the recorder is asked once a minute; its check follows
+            await page.goto(f"{session['url']}/config/repairs")
+            try:
+                await title.wait_for(timeout=10_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "repairs-behind-recorder")
+        await title.click()
+        step = "the activation"
+        await page.get_by_text("Activate Porch").first.wait_for(timeout=15_000)
+        await page.get_by_text("The recorder's camera password (recommended)").first.wait_for(
+            timeout=5_000
+        )
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "repair-behind-recorder-activate")
+        await _submit(page)
+        step = "the wait for the recorder"
+        for _ in range(240):
+            if active():
+                break
+            await page.wait_for_timeout(250)
+        else:
+            return ["Porch was not activated"]
+        await _shot(page, out, "repair-behind-recorder-wait")
+        step = "the end of the repair (the recorder connecting to Porch)"
+        await page.get_by_text("The issue is repaired!").wait_for(timeout=120_000)
+        await page.wait_for_timeout(800)
+        await _shot(page, out, "repair-behind-recorder-done")
+        await page.keyboard.press("Escape")
+        step = "the repairs list after the fix"
+        await page.goto(f"{session['url']}/config/repairs")
+        await page.wait_for_timeout(2000)
+        if await page.get_by_text("Porch on Recorder", exact=False).count():
+            return ["Porch's repair is still listed after the fix"]
+    except PlaywrightTimeout:
+        await _shot(page, out, "repair-behind-recorder-stuck")
+        return [f"Porch's repair stopped at {step}"]
     return []
 
 
 async def check(
     session: dict[str, Any],
     out: Path,
+    *,
     restores: Callable[[], list[str]],
     hard_reset: Callable[[], Awaitable[None]],
-    puts: Callable[[], int],
+    puts: dict[str, Callable[[], int]],
+    reset_behind: Callable[[], object],
+    porch_active: Callable[[], bool],
 ) -> list[str]:
     """Run the check; the problems found.
 
     ``restores()`` returns the Garage camera's restore list; ``hard_reset()`` presses the
-    Backyard camera's reset button when the journey tells the homeowner to; ``puts()`` counts
-    the restores the Front door camera received (the dashboard card's).
+    Backyard camera's reset button when the journey tells the homeowner to; ``puts[name]()``
+    counts the restores each dashboard card's camera received; ``reset_behind()`` presses
+    Porch's button on the recorder's PoE port (at the start: the recorder notices it within its
+    next poll); ``porch_active()`` says whether Porch has an admin password again.
     """
     out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the browser starts
     problems: list[str] = []
@@ -258,10 +335,14 @@ async def check(
         context = await browser.new_context(viewport={"width": 1280, "height": 860})
         await context.add_init_script(_tokens_script(session))
         page = await context.new_page()
+        reset_behind()
         problems += await _device_page(page, session, out)
         problems += await _integration_page(page, session, out)
         problems += await _repairs(page, session, out, hard_reset)
         problems += await _press_restore(page, session, out, restores)
-        problems += await _dashboard(page, session, out, puts)
+        for name, count in puts.items():
+            problems += await _dashboard(page, session, out, name, count)
+        problems += await _behind_recorder(page, session, out)
+        problems += await _porch_repair(page, session, out, porch_active)
         await browser.close()
     return problems

@@ -24,9 +24,10 @@ sys.path.insert(0, str(REPO))
 
 from aiohttp import web  # noqa: E402
 
-from simulator import SadpResponder, SimulatedCamera  # noqa: E402
+from simulator import PoeChannel, SadpResponder, SimulatedCamera, SimulatedRecorder  # noqa: E402
 
 HA_URL = "http://127.0.0.1:8123"
+PUT_RESET = ("PUT", "/ISAPI/System/factoryReset")
 CLIENT_ID = f"{HA_URL}/"
 USER, PASSWORD = "demo", "demo-password"
 CAMERAS = (  # (name, model, port): the third one's password gets changed behind HA's back
@@ -37,6 +38,18 @@ CAMERAS = (  # (name, model, port): the third one's password gets changed behind
 # Front door's firmware offers no configuration download (404): its restores go without a backup.
 NO_DOWNLOAD = "Front door"
 CAMERA_PASSWORD = "Passw0rd!"
+# An NVR with two cameras on its PoE ports: they answer only through it (the addresses it lists
+# are on loopback where nothing listens, standing in for its own PoE network).
+RECORDER = ("Recorder", "DS-7608NXI-I2/8P/S", 18090)
+POE_CAMERAS = (  # (channel, name, model, port, listed address)
+    (1, "Driveway", "DS-2CD2143G2-I", 18091, "127.0.254.1"),
+    (2, "Porch", "DS-2CD2386G2-ISU/SL", 18092, "127.0.254.2"),
+)
+DEVICES = (
+    *(name for name, _, _ in CAMERAS),
+    RECORDER[0],
+    *(name for _, name, _, _, _ in POE_CAMERAS),
+)
 CONTROL_PORT = 18080  # the demo's "hands": POST /hard-reset/<name> presses a camera's button
 # Where a hard reset leaves a simulated camera: its web port stops answering and SADP reports
 # this address (a real one comes back at 192.168.1.64, usually out of Home Assistant's reach;
@@ -165,9 +178,16 @@ async def check(api: HomeAssistantApi, *, recovered: bool = False) -> list[str]:
     )
     ours = [d for d in devices if d.get("manufacturer") == "Hikvision"]
     problems = []
-    if sorted(d["name"] for d in ours) != sorted(name for name, _, _ in CAMERAS):
-        problems.append(f"expected three Hikvision devices, got {[d['name'] for d in ours]}")
-    # One problem, one repair: Home Assistant's reauth repair for Backyard, none of our own.
+    if sorted(d["name"] for d in ours) != sorted(DEVICES):
+        problems.append(
+            f"expected {len(DEVICES)} Hikvision devices, got {[d['name'] for d in ours]}"
+        )
+    recorder = next((d for d in ours if d["name"] == RECORDER[0]), {})
+    behind = sorted(d["name"] for d in ours if d.get("via_device_id") == recorder.get("id"))
+    if behind != sorted(name for _, name, _, _, _ in POE_CAMERAS):
+        problems.append(f"the recorder's cameras are not under it: {behind}")
+    # One problem, one repair: Home Assistant's reauth repair for Backyard, none of our own
+    # (the browser check resets Porch behind the recorder and fixes its repair too).
     ours_issues = [i for i in issues["issues"] if i["domain"] == "hikvision_reset"]
     repair = [i for i in issues["issues"] if i.get("issue_domain") == "hikvision_reset"]
     entries = (await api.ws({"type": "config_entries/get", "domain": "hikvision_reset"}))[0]
@@ -315,7 +335,7 @@ def camera_card(slug: str, name: str) -> dict[str, Any]:
     }
 
 
-async def add_dashboard(api: HomeAssistantApi, cameras: list[SimulatedCamera]) -> None:
+async def add_dashboard(api: HomeAssistantApi, names: list[str]) -> None:
     """A "Cameras" dashboard with one card per camera, made the way the UI makes one."""
     await api.ws(
         {
@@ -335,9 +355,7 @@ async def add_dashboard(api: HomeAssistantApi, cameras: list[SimulatedCamera]) -
                     {
                         "title": "Cameras",
                         "path": "cameras",
-                        "cards": [
-                            camera_card(c.name.lower().replace(" ", "_"), c.name) for c in cameras
-                        ],
+                        "cards": [camera_card(n.lower().replace(" ", "_"), n) for n in names],
                     }
                 ]
             },
@@ -345,16 +363,51 @@ async def add_dashboard(api: HomeAssistantApi, cameras: list[SimulatedCamera]) -
     )
 
 
+def demo_camera(name: str, model: str, port: int, number: int, **more: Any) -> SimulatedCamera:
+    """One of the demo's cameras (``number``: its place, for its serial and MAC)."""
+    return SimulatedCamera(
+        model=model,
+        name=name,
+        port=port,
+        password=CAMERA_PASSWORD,
+        serial=f"2024DEMO{number:08d}",
+        mac=f"c0:56:e3:de:00:{number + 1:02x}",
+        **more,
+    )
+
+
+def make_recorder(reboot_seconds: float) -> SimulatedRecorder:
+    """The demo's NVR and its two PoE cameras, on fixed ports."""
+    channels = [
+        PoeChannel(
+            number,
+            demo_camera(name, model, port, 16 + number, reboot_seconds=reboot_seconds),
+            address,
+            CAMERA_PASSWORD,
+        )
+        for number, name, model, port, address in POE_CAMERAS
+    ]
+    name, model, port = RECORDER
+    return SimulatedRecorder(
+        model=model,
+        name=name,
+        port=port,
+        password=CAMERA_PASSWORD,
+        serial="2024NVR000000001",
+        mac="c0:56:e3:de:0f:01",
+        reboot_seconds=reboot_seconds,
+        channels=channels,
+    )
+
+
 def make_cameras(reboot_seconds: float) -> list[SimulatedCamera]:
     """The demo's three cameras, on fixed ports."""
     return [
-        SimulatedCamera(
-            model=model,
-            name=name,
-            port=port,
-            password=CAMERA_PASSWORD,
-            serial=f"2024DEMO{i:08d}",
-            mac=f"c0:56:e3:de:00:{i + 1:02x}",
+        demo_camera(
+            name,
+            model,
+            port,
+            i,
             reboot_seconds=reboot_seconds,
             export="missing" if name == NO_DOWNLOAD else "file",
         )
@@ -362,12 +415,18 @@ def make_cameras(reboot_seconds: float) -> list[SimulatedCamera]:
     ]
 
 
-async def populate(api: HomeAssistantApi, cameras: list[SimulatedCamera], demo_dir: Path) -> None:
-    """Onboard, add the cameras, load the README's automations, break the Backyard camera."""
+async def populate(
+    api: HomeAssistantApi,
+    cameras: list[SimulatedCamera],
+    recorder: SimulatedRecorder,
+    demo_dir: Path,
+) -> None:
+    """Onboard, add the cameras and the recorder, load the README's automations, break the
+    Backyard camera."""
     tokens = await api.onboard()
-    entries = {c.name: await api.add_camera(c) for c in cameras}
-    log("onboarded; cameras added through the config flow")
-    await add_dashboard(api, cameras)
+    entries = {c.name: await api.add_camera(c) for c in [*cameras, recorder]}
+    log("onboarded; cameras and the recorder added through the config flow")
+    await add_dashboard(api, [*(c.name for c in cameras), POE_CAMERAS[0][1]])
     devices = (await api.ws({"type": "config/device_registry/list"}))[0]
     device_ids = {d["name"]: d["id"] for d in devices if d.get("manufacturer") == "Hikvision"}
     (demo_dir / "config" / "automations.yaml").write_text(voice_automations(device_ids))
@@ -405,7 +464,11 @@ async def wait_for_comeback(api: HomeAssistantApi, deadline: float) -> list[str]
 
 
 async def verify(
-    args: argparse.Namespace, api: HomeAssistantApi, cameras: list[SimulatedCamera], demo_dir: Path
+    args: argparse.Namespace,
+    api: HomeAssistantApi,
+    cameras: list[SimulatedCamera],
+    recorder: SimulatedRecorder,
+    demo_dir: Path,
 ) -> int:
     """The browser check and the smoke check, when asked for; the exit code."""
     problems: list[str] = []
@@ -413,12 +476,20 @@ async def verify(
         from browser_check import check as browser_check  # noqa: PLC0415
 
         session = json.loads((demo_dir / "session.json").read_text())
+        driveway, porch = (c.camera for c in recorder.channels)
+        background: set[asyncio.Future[None]] = set()  # the reset reboots the camera meanwhile
         found = await browser_check(
             session,
             Path(args.browser),
-            lambda: list(cameras[0].restores),
-            lambda: cameras[2].hard_reset(RESET_ADDRESS),
-            lambda: cameras[1].requests[("PUT", "/ISAPI/System/factoryReset")],
+            restores=lambda: list(cameras[0].restores),
+            hard_reset=lambda: cameras[2].hard_reset(RESET_ADDRESS),
+            puts={
+                "Front door": lambda: cameras[1].requests[PUT_RESET],
+                # Exactly one restore at the camera behind the recorder, none of the recorder's.
+                "Driveway": lambda: driveway.requests[PUT_RESET] + 10 * len(recorder.restores),
+            },
+            reset_behind=lambda: background.add(asyncio.ensure_future(porch.reset_in_place())),
+            porch_active=lambda: porch.active,
         )
         problems += [f"browser: {p}" for p in found]
         log(f"browser check: {'passed' if not found else 'failed'}; screenshots in {args.browser}")
@@ -428,24 +499,32 @@ async def verify(
         found = await check(api, recovered=bool(args.browser))
         found += log_problems(demo_dir / "home-assistant.log")
         problems += found
-        state = "Backyard back home" if args.browser else "Backyard's one repair"
-        log(f"smoke: {f'3 devices, {state}, no ERROR in the log' if not found else 'failed'}")
+        state = "Backyard and Porch back home" if args.browser else "Backyard's one repair"
+        summary = f"{len(DEVICES)} devices, {state}, no ERROR in the log"
+        log(f"smoke: {summary if not found else 'failed'}")
         log(f"failed logins at the Backyard camera: {cameras[2].failed_logins}")
     for problem in problems:
         log(f"FAILED: {problem}")
     return 1 if problems else 0
 
 
-async def start_control(cameras: list[SimulatedCamera]) -> web.AppRunner:
+async def start_control(
+    cameras: list[SimulatedCamera], recorder: SimulatedRecorder
+) -> web.AppRunner:
     """``POST http://127.0.0.1:18080/hard-reset/Backyard``: hold that camera's reset button."""
+    behind = [c.camera for c in recorder.channels]
+    resets: set[asyncio.Future[None]] = set()
 
     async def hard_reset(request: web.Request) -> web.Response:
-        name = request.match_info["name"]
-        camera = next((c for c in cameras if c.name.lower() == name.lower()), None)
+        name = request.match_info["name"].lower()
+        camera = next((c for c in [*cameras, *behind] if c.name.lower() == name), None)
         if camera is None:
             return web.Response(status=404, text=f"no camera called {name}\n")
-        await camera.hard_reset(RESET_ADDRESS)
-        log(f"{camera.name}: hard reset (inactive; its web port no longer answers)")
+        if camera in behind:  # on the recorder's PoE port: it comes back there, inactive
+            resets.add(asyncio.ensure_future(camera.reset_in_place()))
+        else:
+            await camera.hard_reset(RESET_ADDRESS)
+        log(f"{camera.name}: hard reset (inactive)")
         return web.Response(text=f"{camera.name} was reset\n")
 
     app = web.Application()
@@ -461,7 +540,8 @@ async def wait_for_ctrl_c(hass: asyncio.subprocess.Process) -> None:
     print(
         f"\n  Home Assistant: {HA_URL}\n  Login: {USER} / {PASSWORD}\n"
         "  Cameras: Garage, Front door, Backyard (Backyard refuses the password:\n"
-        "  see Settings > System > Repairs). To press Backyard's reset button:\n"
+        "  see Settings > System > Repairs), and Driveway and Porch behind the\n"
+        "  Recorder. To press Backyard's reset button (or Porch's, on the recorder):\n"
         f"    curl -X POST http://127.0.0.1:{CONTROL_PORT}/hard-reset/Backyard\n"
         "  Ctrl-C stops everything.\n",
         flush=True,
@@ -494,12 +574,14 @@ async def run(args: argparse.Namespace) -> int:
     demo_dir = REPO / ".demo"
     prepare_config(demo_dir / "config")
     cameras = make_cameras(args.reboot_seconds)
-    for camera in cameras:
+    recorder = make_recorder(args.reboot_seconds)
+    for camera in [*cameras, *(c.camera for c in recorder.channels), recorder]:
         await camera.start()
     log(f"3 simulated cameras on 127.0.0.1:{', '.join(str(c.port) for c in cameras)}")
+    log(f"a recorder on 127.0.0.1:{recorder.port} with 2 cameras reachable only through it")
     sadp = SadpResponder(cameras)
     await sadp.start()
-    control = await start_control(cameras)
+    control = await start_control(cameras, recorder)
     log(f"their SADP side on 127.0.0.1:{sadp.port}; Home Assistant's SADP goes there only")
     # Home Assistant searches only the simulator: never the multicast group or a broadcast.
     env = {
@@ -521,17 +603,17 @@ async def run(args: argparse.Namespace) -> int:
         async with aiohttp.ClientSession() as session:
             api = HomeAssistantApi(session)
             await api.wait_up(time.monotonic() + args.start_timeout)
-            await populate(api, cameras, demo_dir)
+            await populate(api, cameras, recorder, demo_dir)
             log(f"ready in {time.monotonic() - started:.0f} s")
             if args.browser or args.smoke:
-                return await verify(args, api, cameras, demo_dir)
+                return await verify(args, api, cameras, recorder, demo_dir)
             await wait_for_ctrl_c(hass)
             return 0
     finally:
         await stop_hass(hass)
         sadp.close()
         await control.cleanup()
-        for camera in cameras:
+        for camera in [*cameras, recorder, *(c.camera for c in recorder.channels)]:
             await camera.close()
         log("stopped")
 

@@ -11,7 +11,8 @@ recorder's PoE network that Home Assistant cannot reach.
 Modes for what public sources do not settle: ``virtual_host_setting`` (the recorder has the
 setting at all), ``forwarding`` (it forwards ``devIndex``), ``auto_activate`` (it activates a
 reset PoE camera with its own camera password, when it next looks), ``dev_index_dashes``,
-``activation_forms`` (what ``…/channels/activate/capabilities`` announces; None: no such
+``channel_document`` (a channel's own document, where its password is set), ``activation_forms``
+(what ``…/channels/activate/capabilities`` announces; None: no such
 document) and ``activation_accepts`` (the forms ``…/channels/activate`` takes; empty: the
 recorder has no activation at all). Its activation body is read by element names the public
 sources do not give (the client guesses them too): a mode with another reading would be a guess
@@ -84,6 +85,7 @@ class SimulatedRecorder(SimulatedCamera):
         self.activation_forms: list[str] | None = ["ActivateByChannel", "ActivateByAddress"]
         self.activation_accepts: set[str] = {"ActivateByChannel", "ActivateByAddress"}
         self.activations: list[tuple[str, int]] = []  # (form, channel) of each activation
+        self.channel_document = True  # False: no …/channels/<id> (its password cannot be set)
 
     def channel(self, number: int) -> PoeChannel:
         """The channel ``number``."""
@@ -98,6 +100,11 @@ class SimulatedRecorder(SimulatedCamera):
             if session is not None:
                 await session.close()
         await super().close()
+
+    async def set_virtual_host(self, on: bool) -> None:
+        """What the recorder's own page does: turn the Virtual Host on or off."""
+        self.virtual_host = on
+        await (self._virtual_host_on() if on else self._virtual_host_off())
 
     async def _virtual_host_on(self) -> None:
         for channel in self.channels:
@@ -144,7 +151,7 @@ class SimulatedRecorder(SimulatedCamera):
             number = int(reboot.group(1))
             return lambda request: self._reboot_channel(request, number)
         one = re.fullmatch(r"/ISAPI/ContentMgmt/InputProxy/channels/(\d+)", request.path)
-        if one and request.method in ("GET", "PUT"):
+        if one and request.method in ("GET", "PUT") and self.channel_document:
             number = int(one.group(1))
             return lambda request: self._one_channel(request, number)
         return own.get((request.method, request.path)) or super().handler_for(request)
@@ -308,11 +315,7 @@ class SimulatedRecorder(SimulatedCamera):
         match = re.search(r"<enVirtualHost>\s*(true|false)\s*</enVirtualHost>", body)
         if match is None or "<NetworkExtension" not in body:
             return self._xml(response_status(6, "badXmlContent", request.path), status=400)
-        self.virtual_host = match.group(1) == "true"
-        if self.virtual_host:
-            await self._virtual_host_on()
-        else:
-            await self._virtual_host_off()
+        await self.set_virtual_host(match.group(1) == "true")
         return self._xml(response_status(1, "ok", request.path))
 
     # ---- the way to a camera ----------------------------------------------------------------

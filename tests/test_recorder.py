@@ -46,6 +46,7 @@ from .helpers import (
     strings,
     wait_stage,
 )
+from .test_restart import restart
 
 POE = ("127.0.254.1", "127.0.254.2")
 CHANNELS = ("GET", "/ISAPI/ContentMgmt/InputProxy/channels")
@@ -289,31 +290,26 @@ async def test_the_virtual_host_with_consent_then_restores_through_it(
     assert nvr.requests[PUT_RESET] == 0
 
 
-async def test_a_wrong_camera_password_is_refused_once_per_route(
-    hass: HomeAssistant,
-    http: TestClient,
-    nvr: SimulatedRecorder,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+async def shifted_virtual_host(nvr: SimulatedRecorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Virtual Host on at the recorder, its ports shifted to free ones (65001… are not ours)."""
     base = _free_base()
     nvr.virtual_host_base = base
     monkeypatch.setattr(isapi_recorder, "VIRTUAL_HOST_BASE", base)
-    entry = entry_for(nvr)
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, options={routes.CONF_VIRTUAL_HOST: True})
-    await nvr.channel(1).camera.stop()  # the virtual host needs the recorder's setting on:
-    nvr.virtual_host = True
-    await nvr._virtual_host_on()
-    await nvr.channel(1).camera.start()
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await nvr.set_virtual_host(True)
+
+
+async def test_a_wrong_camera_password_is_refused_once_per_route(
+    hass: HomeAssistant, http: TestClient, nvr: SimulatedRecorder, shifted_virtual_host: None
+) -> None:
+    entry = await setup_entry(hass, entry_for(nvr))
+    assert hass.states.get(entity(hass, entry, 1, "route")).state == "virtual_host"  # type: ignore[union-attr]
     answer = await http.post(
         "/api/config/config_entries/options/flow", json={"handler": entry.entry_id}
     )
     flow = f"/api/config/config_entries/options/flow/{(await answer.json())['flow_id']}"
-    result = await (
-        await http.post(flow, json={"virtual_host": True, "camera_password": "Wrong-Pass1"})
-    ).json()
+    wrong = {"virtual_host": True, "camera_password": "Wrong-Pass1"}
+    result = await (await http.post(flow, json=wrong)).json()
     assert result["errors"] == {"camera_password": "camera_refused"}
     texts = await strings(hass)
     error = fill(
@@ -323,11 +319,110 @@ async def test_a_wrong_camera_password_is_refused_once_per_route(
     assert error.startswith("These cameras refused the password: Front, Back.")
     front, back = nvr.channel(1).camera, nvr.channel(2).camera
     assert (front.failed_logins, back.failed_logins) == (1, 1)  # checked once on each
-    result = await (
-        await http.post(flow, json={"virtual_host": True, "camera_password": "Wrong-Pass1"})
-    ).json()
+    result = await (await http.post(flow, json=wrong)).json()
     assert (front.failed_logins, back.failed_logins) == (1, 1)  # …and never sent again
     assert result["errors"] == {"camera_password": "camera_refused"}
+
+
+async def test_a_refused_camera_password_is_not_sent_again_by_a_press(
+    hass: HomeAssistant, nvr: SimulatedRecorder, shifted_virtual_host: None
+) -> None:
+    entry = entry_for(nvr)
+    entry.add_to_hass(hass)
+    options = {routes.CONF_VIRTUAL_HOST: True, routes.CONF_CAMERA_PASSWORD: "Wrong-Pass1"}
+    hass.config_entries.async_update_entry(entry, options=options)  # saved before it was wrong
+    await setup_entry(hass, entry)
+    front = nvr.channel(1).camera
+    for _ in range(2):
+        with pytest.raises(HomeAssistantError) as raised:
+            await press(hass, entity(hass, entry, 1, "restore_defaults"))
+        text = await exception_text(hass, raised.value)
+        assert text.startswith("Front refused the camera password Home Assistant has for it")
+    assert front.failed_logins == 1  # the second press sent nothing
+    assert front.requests[PUT_RESET] == 0
+    assert nvr.failed_logins == 0  # the recorder's own login is not this one
+
+
+@pytest.fixture
+async def vh_entry(
+    hass: HomeAssistant, nvr: SimulatedRecorder, shifted_virtual_host: None
+) -> MockConfigEntry:
+    """The recorder set up with its Virtual Host on: its cameras reached by their own port."""
+    return await setup_entry(hass, entry_for(nvr))
+
+
+async def test_a_camera_password_given_in_the_repair_is_checked_once(
+    hass: HomeAssistant,
+    repairs: TestClient,
+    nvr: SimulatedRecorder,
+    vh_entry: MockConfigEntry,
+    clock: Clock,
+) -> None:
+    entry = vh_entry
+    back = nvr.channel(2)
+    back.camera.password = "Other-Pass1"
+    issue = await raised(hass, clock, entry, 2)
+    assert issue.translation_key == repair.REFUSES
+    result = await fix_flow(repairs, issue.issue_id)
+    result = await fix_step(repairs, result["flow_id"], {"next_step_id": "camera_password"})
+    failed = back.camera.failed_logins
+    for _ in range(2):
+        result = await fix_step(repairs, result["flow_id"], {"password": "Guess-Pass1"})
+        assert result["errors"] == {"base": "password_refused"}
+    assert back.camera.failed_logins == failed + 1  # checked once, then never sent again
+    assert back.password == PASSWORD  # the recorder was not given a password that fails
+    result = await fix_step(repairs, result["flow_id"], {"password": "Other-Pass1"})
+    result = await until_fixed(hass, repairs, result["flow_id"])
+    assert result["type"] == "create_entry"
+    assert back.password == "Other-Pass1"
+
+
+async def test_a_camera_the_recorder_no_longer_lists_can_be_deleted(
+    hass: HomeAssistant,
+    hass_ws_client: Any,
+    nvr: SimulatedRecorder,
+    nvr_entry: MockConfigEntry,
+    clock: Clock,
+) -> None:
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    recorder = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(nvr_entry.unique_id)), nvr_entry.entry_id
+    )
+    assert recorder is not None
+
+    async def remove(device_id: str) -> bool:
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": nvr_entry.entry_id,
+                "device_id": device_id,
+            }
+        )
+        return bool((await client.receive_json())["success"])
+
+    back = camera_device(hass, nvr_entry, 2)
+    assert not await remove(back.id)  # still on the recorder
+    assert not await remove(recorder.id)
+    nvr.channels.pop()  # Back was unplugged from the recorder for good
+    await clock.advance(timedelta(seconds=61))
+    assert await remove(back.id)
+    assert dr.async_get(hass).async_get(back.id) is None
+
+
+async def test_a_repair_whose_recorder_is_not_loaded_says_so(
+    hass: HomeAssistant,
+    repairs: TestClient,
+    nvr: SimulatedRecorder,
+    nvr_entry: MockConfigEntry,
+    opened: Opened,
+) -> None:
+    issue = opened[0]
+    await hass.config_entries.async_unload(nvr_entry.entry_id)
+    result = await fix_flow(repairs, issue.issue_id)
+    assert (result["type"], result["reason"]) == ("abort", "recorder_not_loaded")
+    text = await rendered(hass, repair.INACTIVE, result, "abort.recorder_not_loaded")
+    assert text.startswith("The recorder of this camera is not set up right now")
 
 
 async def test_a_busy_recorder_is_asked_once_per_interval_and_its_cameras_stay(
@@ -480,7 +575,7 @@ async def test_a_reset_poe_camera_is_activated_through_the_recorder_and_comes_ba
     assert result["type"] == "create_entry", result
     assert front.camera.password == PASSWORD  # the recorder's own camera password
     assert nvr.activations == [("ActivateByChannel", 1)]
-    assert front.camera.failed_logins <= 1
+    assert front.camera.failed_logins == 0
     assert nvr.failed_logins == 0
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is None
     assert [e.data["stage"] for e in events] == ["recovered"]
@@ -667,7 +762,10 @@ async def test_a_camera_that_does_not_come_back_keeps_its_repair(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     issue, result = opened
-    nvr.channel(1).password = "Elsewhere-1"  # the recorder logs in with another: never connects
+    # The recorder never says it is connected again (its status fails from now on).
+    nvr.faults["/ISAPI/ContentMgmt/InputProxy/channels/status"] = Fault(
+        http_status=500, status_code=3, sub_status="deviceError"
+    )
     monkeypatch.setattr(const, "ONLINE_TIMEOUT", 0.5)
     result = await fix_step(repairs, result["flow_id"], {"which": "recorder"})
     result = await until_fixed(hass, repairs, result["flow_id"])
@@ -688,3 +786,139 @@ async def test_activating_a_camera_that_is_active_again_is_told(
     result = await fix_step(repairs, result["flow_id"], {"which": "recorder"})
     assert result["errors"] == {"base": "cannot_connect"}
     await nvr.start()
+
+
+async def test_a_recorder_refusing_home_assistant_is_not_asked_again(
+    hass: HomeAssistant, nvr: SimulatedRecorder, nvr_entry: MockConfigEntry, clock: Clock
+) -> None:
+    nvr.password = "Changed-on-nvr1"  # someone changed the recorder's password
+    await clock.advance(timedelta(seconds=61))
+    refused = nvr.failed_logins
+    assert refused == 1  # whichever poll came first; the other one sent nothing
+    assert [f["context"]["source"] for f in nvr_entry.async_get_active_flows(hass, {"reauth"})]
+    asked = nvr.requests.total()
+    await clock.advance(timedelta(seconds=61), times=3)
+    button = hass.states.get(entity(hass, nvr_entry, 1, "restore_defaults"))
+    assert button is not None
+    assert button.state == STATE_UNAVAILABLE
+    with pytest.raises(HomeAssistantError) as raised:  # forwarded: in the recorder's login
+        await hass.services.async_call(
+            DOMAIN,
+            "restore_defaults",
+            {"device_id": [camera_device(hass, nvr_entry, 1).id]},
+            blocking=True,
+        )
+    text = await exception_text(hass, raised.value)
+    assert text.startswith("Front is reached through its recorder, which refuses")
+    assert nvr.requests.total() == asked  # nothing more was sent to the recorder
+    assert nvr.failed_logins == refused
+    assert nvr.channel(1).camera.requests[PUT_RESET] == 0
+
+
+async def test_an_address_answering_as_another_device_gets_no_command(
+    hass: HomeAssistant,
+    nvr: SimulatedRecorder,
+    make_camera: CameraFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stranger = await make_camera(name="Neighbour", model="DS-2CD2086G2-I", serial="2024XXXX0001")
+    front = nvr.channel(1)
+    front.address = stranger.host  # the recorder's PoE address is in use on the home network
+    monkeypatch.setattr(routes, "DIRECT_PORT", stranger.port)
+    entry = await setup_entry(hass, entry_for(nvr))
+    assert hass.states.get(entity(hass, entry, 1, "route")).state == "direct"  # type: ignore[union-attr]
+    with pytest.raises(HomeAssistantError) as raised:
+        await press(hass, entity(hass, entry, 1, "restore_defaults"))
+    text = await exception_text(hass, raised.value)
+    assert text.startswith("The address its recorder lists for Front answers as another device")
+    assert stranger.requests[PUT_RESET] == 0
+    assert front.camera.requests[PUT_RESET] == 0
+
+
+async def test_a_busy_recorder_during_a_restore_is_not_a_camera_down(
+    hass: HomeAssistant, nvr: SimulatedRecorder, nvr_entry: MockConfigEntry
+) -> None:
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    nvr.faults["/ISAPI/ContentMgmt/InputProxy/channels/status"] = Fault(http_status=503, times=2)
+    await press(hass, entity(hass, nvr_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    stages = [e.data["stage"] for e in events]
+    assert stages == ["accepted", "offline", "online"]
+    assert nvr.channel(1).camera.reboots == 1
+
+
+async def test_a_restore_behind_the_recorder_is_resumed_after_a_restart(
+    hass: HomeAssistant, nvr: SimulatedRecorder, nvr_entry: MockConfigEntry
+) -> None:
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    front = nvr.channel(1).camera
+    front.reboot_seconds = 1.0
+    await press(hass, entity(hass, nvr_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "offline")
+    await restart(hass)
+    await wait_stage(hass, events, "online", since=2)
+    assert front.requests[PUT_RESET] == 1  # resumed, never sent again
+    last = hass.states.get(entity(hass, nvr_entry, 1, "last_restore"))
+    assert last is not None
+    assert last.attributes["stage"] == "online"
+
+
+async def test_a_camera_reached_by_its_own_port_is_activated_by_itself(
+    hass: HomeAssistant,
+    repairs: TestClient,
+    nvr: SimulatedRecorder,
+    vh_entry: MockConfigEntry,
+    clock: Clock,
+) -> None:
+    _issue, result = await reset_and_repair(hass, repairs, nvr, vh_entry, clock)
+    result = await fix_step(repairs, result["flow_id"], {"which": "recorder"})
+    wait = await rendered(hass, repair.INACTIVE, result, f"progress.{result['progress_action']}")
+    assert wait.startswith("Front was activated by its own activation, through its route.")
+    result = await until_fixed(hass, repairs, result["flow_id"])
+    assert result["type"] == "create_entry"
+    assert nvr.activations == []  # the camera's own (documented) activation, not the recorder's
+    assert nvr.channel(1).camera.password == PASSWORD
+
+
+async def test_a_new_password_the_recorder_cannot_take_is_not_given_to_the_camera(
+    hass: HomeAssistant, repairs: TestClient, nvr: SimulatedRecorder, opened: Opened
+) -> None:
+    nvr.channel_document = False  # no way to tell the recorder a camera's password
+    result = await fix_step(
+        repairs, opened[1]["flow_id"], {"which": "new", "new_password": NEW_PASSWORD}
+    )
+    assert result["errors"] == {"base": "activation_not_offered"}
+    assert not nvr.channel(1).camera.active  # the recorder would knock with its own
+    result = await fix_step(repairs, result["flow_id"], {"which": "recorder"})
+    assert result["type"] == "progress"  # its own camera password needs no telling
+
+
+async def test_removing_the_recorder_removes_its_cameras_repairs_and_records(
+    hass: HomeAssistant, nvr: SimulatedRecorder, nvr_entry: MockConfigEntry, opened: Opened
+) -> None:
+    issue, front = opened[0], camera_device(hass, nvr_entry, 1)
+    await hass.config_entries.async_remove(nvr_entry.entry_id)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is None
+    assert dr.async_get(hass).async_get(front.id) is None
+
+
+async def test_a_recorder_whose_camera_list_fails_keeps_its_own_buttons(
+    hass: HomeAssistant, nvr: SimulatedRecorder, clock: Clock
+) -> None:
+    extension = "/ISAPI/System/Network/extension"
+    nvr.faults[extension] = Fault(http_status=500, status_code=3, sub_status="deviceError")
+    entry = await setup_entry(hass, entry_for(nvr))  # its Virtual Host setting cannot be read
+    assert hass.states.get(entity(hass, entry, 1, "route")).state == "forwarded"  # type: ignore[union-attr]
+    nvr.faults["/ISAPI/ContentMgmt/InputProxy/channels"] = Fault(
+        http_status=500, status_code=3, sub_status="deviceError"
+    )
+    await clock.advance(timedelta(seconds=61))
+    front = hass.states.get(entity(hass, entry, 1, "restore_defaults"))
+    assert front is not None
+    assert front.state == STATE_UNAVAILABLE
+    own = hass.states.get("button.recorder_restore_defaults")
+    assert own is not None
+    assert own.state != STATE_UNAVAILABLE  # the recorder itself answers

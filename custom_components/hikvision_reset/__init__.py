@@ -12,7 +12,7 @@ from .auth.memory import async_get_memory
 from .const import DOMAIN
 from .coordinator import HikvisionCoordinator
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
-from .entity import own_camera
+from .entity import own_device_fields
 from .pending import RESTORE, async_get_pending
 from .recorder.channels import RecorderCameras
 from .recorder.coordinator import RecorderCoordinator, is_recorder
@@ -59,11 +59,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) ->
     data = entry.runtime_data = HikvisionRuntimeData(coordinator, restorer)
     if is_recorder(coordinator.data):  # its cameras hang on its device
         device = dr.async_get(hass).async_get_or_create(
-            config_entry_id=entry.entry_id, **own_camera(data).device_info
+            config_entry_id=entry.entry_id, **own_device_fields(data)
         )
         data.device_id = device.id
         poller = RecorderCoordinator(hass, entry, coordinator.client, coordinator.guard)
-        data.recorder = RecorderCameras(hass, entry, poller, await async_get_memory(hass))
+        memory = await async_get_memory(hass)
+        data.recorder = RecorderCameras(hass, entry, poller, memory, coordinator)
         await data.recorder.async_setup()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if under_way is not None and not (known is not None and restorer.resume(under_way)):
@@ -87,3 +88,16 @@ async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
     await (await async_get_pending(hass)).async_forget(entry.entry_id)
     if entry.unique_id:
         await async_remove_all(hass, entry.unique_id)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: HikvisionConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """A camera its recorder no longer lists may be deleted; the entry's own device may not."""
+    cameras = entry.runtime_data.recorder
+    if cameras is None:
+        return False
+    channels = cameras.coordinator.data.channels
+    listed = {c.identifier for c in cameras.cameras.values() if c.number in channels}
+    ours = {value for domain, value in device.identifiers if domain == DOMAIN}
+    return bool(ours) and str(entry.unique_id) not in ours and not ours & listed

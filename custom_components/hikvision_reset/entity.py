@@ -38,23 +38,32 @@ class Camera:
     behind: ChannelCamera | None = None  # a camera behind the recorder
 
 
+def own_device_fields(data: HikvisionRuntimeData) -> dict[str, Any]:
+    """The entry's own device, as keyword arguments of ``DeviceInfo`` and of the registry.
+
+    (``DeviceInfo`` is a dataclass that cannot be unpacked from Home Assistant 2026.11 on.)
+    """
+    coordinator = data.coordinator
+    info = coordinator.data
+    return {
+        "identifiers": {(DOMAIN, str(coordinator.config_entry.unique_id))},
+        "connections": {(CONNECTION_NETWORK_MAC, info.mac_address)} if info.mac_address else set(),
+        "manufacturer": MANUFACTURER,
+        "model": info.model,
+        "name": info.display_name,
+        "serial_number": info.serial_number,
+        "sw_version": firmware_of(info),
+        "hw_version": info.hardware_version,
+        "configuration_url": coordinator.client.base_url,
+    }
+
+
 def own_camera(data: HikvisionRuntimeData) -> Camera:
     """The entry's own camera (or recorder)."""
-    coordinator, restorer = data.coordinator, data.restorer
-    info = coordinator.data
-    serial = str(coordinator.config_entry.unique_id)
-    device_info = DeviceInfo(
-        identifiers={(DOMAIN, serial)},
-        connections={(CONNECTION_NETWORK_MAC, info.mac_address)} if info.mac_address else set(),
-        manufacturer=MANUFACTURER,
-        model=info.model,
-        name=info.display_name,
-        serial_number=info.serial_number,
-        sw_version=firmware_of(info),
-        hw_version=info.hardware_version,
-        configuration_url=coordinator.client.base_url,
-    )
-    return Camera(coordinator, restorer, serial, device_info, lambda: not restorer.rebooting)
+    restorer = data.restorer
+    serial = str(data.coordinator.config_entry.unique_id)
+    device_info: DeviceInfo = DeviceInfo(**own_device_fields(data))  # type: ignore[typeddict-item]
+    return Camera(data.coordinator, restorer, serial, device_info, lambda: not restorer.rebooting)
 
 
 def cameras_behind(data: HikvisionRuntimeData, found: list[ChannelCamera]) -> list[Camera]:

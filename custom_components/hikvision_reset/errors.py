@@ -67,6 +67,18 @@ class CredentialsRefusedError(NothingSentError):
     key = "invalid_auth"
 
 
+class CameraPasswordRefusedError(NothingSentError):
+    """A camera behind a recorder refused the password Home Assistant has for it."""
+
+    key = "camera_password_refused"
+
+
+class RecorderRefusedError(NothingSentError):
+    """A camera reached in its recorder's login, which is refused or locked: nothing sent."""
+
+    key = "recorder_refused"
+
+
 class AccountLockedError(NothingSentError):
     """The camera has the account locked: nothing is sent before it unlocks."""
 
@@ -77,6 +89,12 @@ class CameraInactiveError(NothingSentError):
     """The camera is inactive (reset), or not home yet: the journey comes first."""
 
     key = "not_activated"
+
+
+class WrongCameraError(HikvisionError):
+    """The address a recorder lists for its camera answers as another device: nothing sent."""
+
+    key = "wrong_camera"
 
 
 class NoRouteError(HikvisionError):

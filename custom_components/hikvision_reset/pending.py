@@ -87,3 +87,9 @@ async def async_get_pending(hass: HomeAssistant) -> Pending:
                 )
                 pending = hass.data[PENDING_KEY] = Pending(hass, await store.async_load())
     return pending
+
+
+@callback
+def pending_now(hass: HomeAssistant) -> Pending | None:
+    """The pending records if they are loaded already (for a callback that cannot wait)."""
+    return hass.data.get(PENDING_KEY)

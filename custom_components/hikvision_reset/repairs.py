@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
+from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
@@ -18,7 +18,7 @@ from .flow.behind_recorder import BehindRecorderRepairFlow
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
-    """The flow fixing ``issue_id``; a camera whose recorder is not loaded gets a plain confirm."""
+    """The flow fixing ``issue_id`` (a camera whose recorder is not loaded is told so)."""
     data = data or {}
     entry: HikvisionConfigEntry | None = hass.config_entries.async_get_entry(
         str(data.get("entry_id"))
@@ -28,4 +28,12 @@ async def async_create_fix_flow(
         camera = cameras.cameras.get(int(data.get("channel", 0))) if cameras else None
         if cameras is not None and camera is not None:
             return BehindRecorderRepairFlow(cameras, camera, str(data.get("kind")))
-    return ConfirmRepairFlow()
+    return RecorderNotLoadedFlow()
+
+
+class RecorderNotLoadedFlow(RepairsFlow):
+    """The camera's recorder is not set up (disabled, or not answering): nothing to do yet."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Say so; the repair stays until the recorder is back and the camera is."""
+        return self.async_abort(reason="recorder_not_loaded")

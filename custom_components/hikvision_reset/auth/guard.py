@@ -25,8 +25,10 @@ from ..const import CONF_MODEL, DOMAIN, EVENT_AUTH_FAILED
 from ..errors import (
     AccountLockedError,
     CameraInactiveError,
+    CameraPasswordRefusedError,
     CredentialsRefusedError,
     NothingSentError,
+    RecorderRefusedError,
 )
 from ..events import about
 from ..isapi import IsapiAuthenticationError, IsapiError, IsapiNotActivatedError
@@ -170,6 +172,10 @@ class LoginGuard:
         await self._note(err)
         self.entry.async_start_reauth(self.hass)
 
+    def told(self, err: IsapiError) -> Exception:
+        """The refusal as the client said it (its sentence points to the reauth repair)."""
+        return err
+
     @callback
     def async_gone_after_full_restore(self) -> None:
         """A full restore wiped the camera, and it did not come back to its address."""
@@ -206,21 +212,22 @@ class LoginGuard:
 class RouteGuard:
     """Login safety for a camera behind a recorder, on the route it is reached by.
 
-    A refusal is remembered for that route's account (never sent again, across restarts too);
-    the camera has no entry of its own, so there is no reauth: the person gives the camera's
-    password in the recorder's options, and the repair brings a reset camera back. A route that
-    logs in as the recorder is also held back while the recorder's own login is.
+    A route in the camera's own login (``key``: its account there) remembers a refusal for that
+    account (never sent again, across restarts too); the camera has no entry of its own, so there
+    is no reauth: the recorder's options take its password, its repair brings it back. A route in
+    the recorder's login (``key`` None) is the recorder's guard: held back while the recorder's
+    login is, and a refusal is the recorder's (its own reauth journey).
     """
 
     def __init__(
         self,
         memory: LoginMemory,
-        key: str,
+        key: str | None,
         password: str,
         recorder: LoginGuard,
         gone: Callable[[], None],
     ) -> None:
-        """``key``: the route's account; ``gone``: what a wiped camera that left leads to."""
+        """``gone``: what a wiped camera that did not come back leads to (its repair)."""
         self.memory = memory
         self.key = key
         self.password = password
@@ -228,29 +235,42 @@ class RouteGuard:
         self._gone = gone
 
     async def must_not_log_in(self) -> bool:
-        """The route's login was refused before, the account is locked, or the recorder's is."""
+        """Refused before or locked: the route's own account, or the recorder's."""
+        if self.key is None:
+            return await self.recorder.must_not_log_in()
         return (
             await self.memory.was_refused(self.key, self.password)
             or self.memory.minutes_locked(self.key) is not None
-            or await self.recorder.must_not_log_in()
         )
 
     def refusal(self) -> NothingSentError:
         """Why nothing is sent."""
+        if self.key is None:
+            return RecorderRefusedError("the recorder's login is refused or locked")
         if self.memory.minutes_locked(self.key) is not None:
             return AccountLockedError("the account is locked")
-        return CredentialsRefusedError("the camera already refused this password")
+        return CameraPasswordRefusedError("the camera refused this password")
 
     @callback
     def note_full_restore(self) -> None:
         """Nothing to note: the follow asks the recorder, never the camera's login."""
 
     async def async_refused_while_acting(self, err: IsapiError) -> None:
-        """The camera (or the recorder, for it) refused the login: never sent again."""
-        if isinstance(err, IsapiAuthenticationError):
+        """A refused login: never sent again (the recorder's: its reauth); inactive: its repair."""
+        if isinstance(err, IsapiNotActivatedError):
+            self._gone()
+        elif not isinstance(err, IsapiAuthenticationError):
+            return
+        elif self.key is None:
+            await self.recorder.async_refused_while_acting(err)
+        else:
             await self.memory.async_note_refusal(self.key, self.password, err)
+
+    def told(self, err: IsapiError) -> Exception:
+        """A refused login, said as what to do: the recorder's repair, or its options."""
+        return self.refusal() if isinstance(err, IsapiAuthenticationError) else err
 
     @callback
     def async_gone_after_full_restore(self) -> None:
-        """Wiped and not back: the way home behind the recorder (a repair)."""
+        """Wiped and not back: the way home behind the recorder (its repair)."""
         self._gone()

@@ -21,6 +21,7 @@ from homeassistant.helpers.translation import async_get_translations
 import voluptuous as vol
 
 from .. import const
+from ..auth.login import client_from_data, key_from_data
 from ..const import DOMAIN, LOGGER
 from ..events import async_fire_restore_event
 from ..isapi import (
@@ -96,32 +97,57 @@ class BehindRecorderRepairFlow(RepairsFlow):
     async def async_step_camera_password(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
-        """The camera's own password, given to the recorder (Home Assistant does not log in)."""
+        """The camera's own password, given to the recorder.
+
+        Checked first, once, on the camera's own port when Home Assistant reaches it (else the
+        recorder is the one to try it); a refusal is never sent again.
+        """
+        errors: dict[str, str] = {}
         if user_input is not None:
             camera, entry = self.camera, self.camera.entry
             password = user_input[CONF_PASSWORD]
-            errors: dict[str, str] = {}
-            try:
-                await camera.coordinator.recorder.set_channel_password(camera.number, password)
-            except IsapiError as err:
-                errors["base"] = _activation_error(err)
+            coordinator = camera.coordinator
+            if not await self._checked(password):
+                errors["base"] = "password_refused"
             else:
+                try:
+                    await coordinator.guarded(
+                        coordinator.recorder.set_channel_password(camera.number, password)
+                    )
+                except IsapiError as err:
+                    LOGGER.debug("%s: the recorder did not take it: %s", camera.name, err)
+                    errors["base"] = "password_not_taken"
+            if not errors:
                 passwords = dict(entry.options.get(CONF_CHANNEL_PASSWORDS, {}))
                 passwords[str(camera.number)] = password
                 self.hass.config_entries.async_update_entry(
                     entry, options={**entry.options, CONF_CHANNEL_PASSWORDS: passwords}
                 )
                 return await self.async_step_wait()
-            return self._password_form(errors)
-        return self._password_form({})
-
-    def _password_form(self, errors: dict[str, str]) -> RepairsFlowResult:
         return self.async_show_form(
             step_id="camera_password",
             data_schema=vol.Schema({vol.Required(CONF_PASSWORD): password_selector()}),
             errors=errors,
             description_placeholders=self._placeholders(),
         )
+
+    async def _checked(self, password: str) -> bool:
+        """False when the camera's own port refuses ``password`` (or refused it before)."""
+        connection = self.camera.way.connection
+        if connection is None:
+            return True  # only the recorder reaches it
+        memory, key = self.cameras.memory, key_from_data(connection)
+        if await memory.was_refused(key, password) or memory.minutes_locked(key) is not None:
+            return False
+        client = client_from_data(self.hass, {**connection, CONF_PASSWORD: password})
+        try:
+            await client.device_info()
+        except IsapiAuthenticationError as err:
+            await memory.async_note_refusal(key, password, err)
+            return False
+        except IsapiError:
+            return True  # not reachable now: the recorder tries it
+        return True
 
     async def async_step_reset(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """The model's reset steps (submitting means "I have reset it")."""
@@ -160,11 +186,12 @@ class BehindRecorderRepairFlow(RepairsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             password = recorder_camera_password(self.camera.entry)
+            field = "base"
             if user_input[CONF_WHICH] == WHICH_NEW:
-                password = user_input.get(CONF_NEW_PASSWORD) or ""
-                user = self.camera.channel.user_name or "admin"
-                if problem := password_problem(password, user):
-                    errors[CONF_NEW_PASSWORD] = f"weak_{problem}"
+                password, field = user_input.get(CONF_NEW_PASSWORD) or "", CONF_NEW_PASSWORD
+            user = self.camera.channel.user_name or "admin"
+            if problem := password_problem(password, user):  # the recorder's may break it too
+                errors[field] = f"weak_{problem}"
             if not errors:
                 try:
                     self.how = await async_activate(self.camera, password)
@@ -200,7 +227,9 @@ class BehindRecorderRepairFlow(RepairsFlow):
     async def async_step_wait(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Wait for the recorder to connect to the camera again."""
         if self._wait is None:
-            self._wait = self.hass.async_create_task(async_wait_until_back(self.camera))
+            self._wait = self.camera.entry.async_create_background_task(
+                self.hass, async_wait_until_back(self.camera), f"{DOMAIN} wait {self.camera.name}"
+            )
         if not self._wait.done():
             how = self.how.value if self.how else "none"
             return self.async_show_progress(

@@ -3,8 +3,8 @@
 Invariants: the recorder's Virtual Host is turned on only when the person ticks it here (it opens
 every camera's web page on the network); it is never turned off from here (the recorder's own
 page does that; unticked, Home Assistant stops using it). A camera password is checked once per
-submit on each camera reached by its own port (one login each), and a refusal is remembered so
-that it is never sent again.
+submit on each camera reached by its own port that has no password of its own (one login each),
+and a refusal is remembered so that it is never sent again.
 """
 
 from __future__ import annotations
@@ -20,18 +20,25 @@ from ..auth.login import client_from_data, key_from_data
 from ..data import HikvisionConfigEntry
 from ..isapi import IsapiAuthenticationError, IsapiError, IsapiNotSupportedError
 from ..recorder.channels import RecorderCameras
-from ..recorder.routes import CONF_CAMERA_PASSWORD, CONF_VIRTUAL_HOST, virtual_host_used
+from ..recorder.routes import (
+    CONF_CAMERA_PASSWORD,
+    CONF_CHANNEL_PASSWORDS,
+    CONF_VIRTUAL_HOST,
+    virtual_host_used,
+)
 from .fields import password_selector
 
 
 async def _refusing(cameras: RecorderCameras, password: str) -> list[str]:
     """The cameras (reached by their own port) that refuse ``password``: one login each."""
     refused: list[str] = []
+    own = cameras.entry.options.get(CONF_CHANNEL_PASSWORDS, {})
     for camera in cameras.cameras.values():
-        if (connection := camera.way.connection) is None:
-            continue  # reached through the recorder's login: nothing to check
-        if await cameras.memory.was_refused(key_from_data(connection), password):
-            refused.append(camera.name)  # refused before: never sent again
+        if (connection := camera.way.connection) is None or str(camera.number) in own:
+            continue  # the recorder's login, or a password of its own: not this one's to check
+        key = key_from_data(connection)
+        if await cameras.memory.was_refused(key, password) or cameras.memory.minutes_locked(key):
+            refused.append(camera.name)  # refused before, or locked: never sent
             continue
         client = client_from_data(cameras.hass, {**connection, CONF_PASSWORD: password})
         try:

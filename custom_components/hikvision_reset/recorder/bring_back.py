@@ -2,9 +2,9 @@
 
 Invariants: the camera is activated without a login (its own documented activation when its
 web port is reachable — direct or by the Virtual Host — else the recorder's
-``channels/activate``, itself with one fallback form); a password other than the one the
-recorder logs in with is given to the recorder *before* the camera has it, so the recorder never
-knocks with an old one; the camera is back when the recorder says its channel is connected.
+``channels/activate``, itself with one fallback form); the password is given to the recorder
+*before* the camera has it, so the recorder never knocks with another one, and kept only once
+the camera took it; the camera is back when the recorder says its channel is connected.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import asyncio
 from enum import StrEnum
 
 from .. import const
-from ..isapi import IsapiConnectionError, IsapiError
+from ..isapi import IsapiConnectionError, IsapiError, IsapiNotSupportedError
 from ..isapi.recorder import ActivateBy
 from .cameras import ChannelCamera
-from .routes import CONF_CHANNEL_PASSWORDS, Route, recorder_camera_password
+from .routes import CONF_CHANNEL_PASSWORDS, recorder_camera_password
 
 
 class ActivatedBy(StrEnum):
@@ -30,31 +30,43 @@ class ActivatedBy(StrEnum):
 async def async_activate(camera: ChannelCamera, password: str) -> ActivatedBy:
     """Activate the reset camera with ``password``; which activation worked.
 
-    Raises the client's errors (``IsapiNotSupportedError`` when the recorder activates no
-    camera and the camera's own port is out of reach; a ResponseStatus error for a refusal).
+    The recorder is given the password first (a recorder without that setting keeps its own
+    camera password: then only that one is used). Raises the client's errors
+    (``IsapiNotSupportedError`` when the recorder activates no camera and the camera's own port
+    is out of reach; a ResponseStatus error for a refusal); nothing is kept before it worked.
     """
-    hass, entry = camera.hass, camera.entry
-    recorder = camera.coordinator.recorder
-    own = password != recorder_camera_password(entry)
-    if own:  # the recorder first: it must not log in with the old password meanwhile
-        await recorder.set_channel_password(camera.number, password)
+    entry, coordinator = camera.entry, camera.coordinator
+    default = recorder_camera_password(entry)
+    try:
+        await coordinator.guarded(
+            coordinator.recorder.set_channel_password(camera.number, password)
+        )
+    except IsapiNotSupportedError:
+        if password != default:
+            raise  # the recorder would keep knocking with its own: not this one
+    by = await _activate(camera, password)
     passwords = dict(entry.options.get(CONF_CHANNEL_PASSWORDS, {}))
-    if own:
-        passwords[str(camera.number)] = password
-    else:
+    if password == default:
         passwords.pop(str(camera.number), None)
-    hass.config_entries.async_update_entry(
+    else:
+        passwords[str(camera.number)] = password
+    camera.hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_CHANNEL_PASSWORDS: passwords}
     )
+    return by
+
+
+async def _activate(camera: ChannelCamera, password: str) -> ActivatedBy:
     way = camera.way
-    if way.client is not None and way.route in (Route.DIRECT, Route.VIRTUAL_HOST):
+    if way.client is not None and way.connection is not None:
         try:
             await way.client.activate(password)  # no login: an inactive camera has none
         except IsapiConnectionError:
             pass  # its port is gone: the recorder's activation is the one fallback
         else:
             return ActivatedBy.CAMERA
-    by = await recorder.activate(camera.channel, password)
+    coordinator = camera.coordinator
+    by = await coordinator.guarded(coordinator.recorder.activate(camera.channel, password))
     return (
         ActivatedBy.RECORDER_CHANNEL if by is ActivateBy.CHANNEL else ActivatedBy.RECORDER_ADDRESS
     )
@@ -66,12 +78,14 @@ async def async_wait_until_back(camera: ChannelCamera) -> bool:
     try:
         async with asyncio.timeout(const.ONLINE_TIMEOUT):
             while True:
+                # First asked a moment after the activation: a recorder reconnects on its own
+                # schedule (and a page showing the wait has subscribed to its end by then).
+                await asyncio.sleep(const.FOLLOW_INTERVAL)
                 try:
-                    state = (await recorder.states()).get(camera.number)
+                    state = (await camera.coordinator.guarded(recorder.states())).get(camera.number)
                 except IsapiError:
                     state = None
                 if state is not None and state.online:
                     return True
-                await asyncio.sleep(const.FOLLOW_INTERVAL)
     except TimeoutError:
         return False

@@ -8,18 +8,21 @@ refused before anything is sent, and never goes to the recorder itself.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
+from .. import const
 from ..auth.guard import LoginGuard, RouteGuard
 from ..auth.login import key_from_data
 from ..auth.memory import LoginMemory
 from ..const import DOMAIN, MANUFACTURER
+from ..errors import WrongCameraError
 from ..events import camera_device
-from ..isapi import DeviceInfo, IsapiError
+from ..isapi import DeviceInfo, IsapiDeviceBusyError, IsapiError
 from ..isapi.recorder import Channel
 from ..restore.restorer import Restorer
 from ..restore.target import Target
@@ -29,6 +32,7 @@ from .routes import Route, Way, async_find_way
 
 # What the recorder says of a camera that refuses its login (Hikvision's ISAPI guide).
 _REFUSED: Final = "errorUserNameOrPasswd"
+_BUSY_TRIES: Final = 3
 
 
 class ChannelCamera:
@@ -71,11 +75,15 @@ class ChannelCamera:
 
     @property
     def available(self) -> bool:
-        """Its entities' availability: listed by an answering recorder, connected, not rebooting."""
+        """Its entities' availability: listed by an answering recorder, and not rebooting.
+
+        Connected to the recorder too, unless reached by its own port (a camera refusing the
+        recorder's password can still be restored directly).
+        """
         return (
             self.coordinator.last_update_success
             and self.number in self.coordinator.data.channels
-            and self.online
+            and (self.online or self.way.connection is not None)
             and not self.restorer.rebooting
         )
 
@@ -87,17 +95,30 @@ class ChannelCamera:
     async def async_is_activated(self) -> bool | None:
         """Whether the camera is activated (None: not known), without the camera's login.
 
-        Its route's activation check first; when there is none or it does not answer, the
-        recorder's search (``activated``, one source) is the one fallback.
+        By its own port (direct, Virtual Host): its ``/SDK/activateStatus``, documented and
+        unauthenticated; else the recorder's search (``activated``, one source), with the
+        forwarded ``activateStatus`` as the one fallback (whether a recorder forwards it is
+        not documented: it might answer for itself).
         """
-        if (client := self.way.client) is not None:
+        own = self.way.client if self.way.connection is not None else None
+        forwarded = self.way.client if self.way.route is Route.FORWARDED else None
+        if own is not None:
             try:
-                return await client.is_activated()
+                return await own.is_activated()
             except IsapiError:
-                pass
+                pass  # its port is gone: the recorder's search
+        if (found := await self._search()) is not None or forwarded is None:
+            return found
+        try:
+            return await self.coordinator.guarded(forwarded.is_activated())
+        except IsapiError:
+            return None
+
+    async def _search(self) -> bool | None:
+        """What the recorder's search says of this camera (None: not found, or no search)."""
         channel = self.channel
         try:
-            found = await self.coordinator.recorder.search()
+            found = await self.coordinator.guarded(self.coordinator.recorder.search())
         except IsapiError:
             return None
         for camera in found:
@@ -140,16 +161,17 @@ class ChannelCamera:
     def device_info(self, recorder_device_id: str | None) -> dr.DeviceInfo:
         """The camera's device, under its recorder's."""
         channel = self.channel
-        info = dr.DeviceInfo(
-            identifiers={(DOMAIN, self.identifier)},
-            manufacturer=MANUFACTURER,
-            model=channel.model or None,
-            name=channel.name,
-            serial_number=channel.serial_number,
-            sw_version=channel.firmware,
-        )
+        fields: dict[str, Any] = {
+            "identifiers": {(DOMAIN, self.identifier)},
+            "manufacturer": MANUFACTURER,
+            "model": channel.model or None,
+            "name": channel.name,
+            "serial_number": channel.serial_number,
+            "sw_version": channel.firmware,
+        }
         if recorder_device_id is not None:
-            info["via_device_id"] = recorder_device_id
+            fields["via_device_id"] = recorder_device_id
+        info: dr.DeviceInfo = dr.DeviceInfo(**fields)  # type: ignore[typeddict-item]
         return info
 
     @callback
@@ -164,19 +186,24 @@ class ChannelCamera:
         }
 
     async def async_find_way(self) -> None:
-        """Choose the route (not while a restore is under way)."""
-        if self.restorer.in_progress:
+        """Choose the route; a restore under way keeps its own until it ends."""
+        if self._busy():
             return
-        self.way = await async_find_way(
+        way = await async_find_way(
             self.hass, self.entry, self.channel, self.coordinator.virtual_host
         )
+        if self._busy():  # pressed meanwhile: that restore keeps the route it took
+            return
+        self.way = way
         self.restorer.target = self._target()
+
+    def _busy(self) -> bool:
+        return self.restorer.in_progress
 
     def _guard(self) -> RouteGuard:
         recorder: LoginGuard = self.coordinator.guard
-        key = key_from_data(self.way.connection or self.entry.data)
-        if self.way.connection is None:  # the recorder's login, for this camera only
-            key = f"{key}#channel{self.number}"
+        connection = self.way.connection  # None: the recorder's login
+        key = key_from_data(connection) if connection is not None else None
         return RouteGuard(self.memory, key, self.way.password, recorder, self._gone)
 
     @callback
@@ -184,17 +211,37 @@ class ChannelCamera:
         async_report_wiped(self.hass, self.entry, self.number, self.name)
 
     async def _is_up(self) -> bool | None:
-        """Whether its recorder says it is connected; None: not connected (or not said)."""
-        try:
-            state = (await self.coordinator.recorder.states()).get(self.number)
-        except IsapiError:
-            return None
-        return True if state is not None and state.online else None
+        """Whether its recorder says it is connected; None: not connected (or not said).
+
+        A busy recorder (503) is asked again, spaced, a few times: busy is not "down".
+        """
+        for _ in range(_BUSY_TRIES):
+            try:
+                states = await self.coordinator.guarded(self.coordinator.recorder.states())
+            except IsapiDeviceBusyError:
+                await asyncio.sleep(const.FOLLOW_INTERVAL)
+                continue
+            except IsapiError:
+                return None
+            state = states.get(self.number)
+            return True if state is not None and state.online else None
+        return None
+
+    async def _verify(self) -> None:
+        """Before a command by its own address: that address is this camera (its serial).
+
+        A recorder's PoE addresses (192.168.254.x) may also be used on the home network.
+        """
+        if self.way.route is not Route.DIRECT or self.way.client is None:
+            return
+        info = await self.way.client.device_info()
+        if info.serial_number != self.channel.serial_number:
+            raise WrongCameraError(self.name)
 
     async def _reboot(self) -> object:
         """A restart: the camera's own, or the recorder's per-channel one (documented)."""
         client = self.way.client
-        if client is not None and self.way.route in (Route.DIRECT, Route.VIRTUAL_HOST):
+        if client is not None and self.way.connection is not None:
             return await client.reboot()
         return await self.coordinator.recorder.reboot_channel(self.number)
 
@@ -213,4 +260,5 @@ class ChannelCamera:
             back=self.coordinator.async_request_refresh,
             timed_out=self.coordinator.async_request_refresh,
             saves_settings=False,
+            verify=self._verify,
         )

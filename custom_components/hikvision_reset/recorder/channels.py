@@ -15,14 +15,15 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from ..auth.memory import LoginMemory
 from ..const import DOMAIN
 from ..isapi.recorder import Channel
-from ..pending import RESTORE, async_get_pending
+from ..pending import JOURNEY, RESTORE, async_get_pending, pending_now
 from .cameras import ChannelCamera
 from .coordinator import RecorderCoordinator
-from .repair import CHECK_INTERVAL, async_clear, async_report
+from .repair import CHECK_INTERVAL, INACTIVE, async_clear, async_report
 
 type NewCameras = Callable[[list[ChannelCamera]], None]
 
@@ -36,11 +37,13 @@ class RecorderCameras:
         entry: ConfigEntry[Any],
         coordinator: RecorderCoordinator,
         memory: LoginMemory,
+        own: DataUpdateCoordinator[Any],
     ) -> None:
-        """Nothing is sent until :meth:`async_setup`."""
+        """``own``: the recorder's own poller, after which its cameras are asked for."""
         self.hass = hass
         self.entry = entry
         self.coordinator = coordinator
+        self.own = own
         self.memory = memory
         self.cameras: dict[int, ChannelCamera] = {}
         self.fixing: set[int] = set()  # channels whose repair flow is under way
@@ -50,19 +53,33 @@ class RecorderCameras:
         self._adding: set[int] = set()
 
     async def async_setup(self) -> None:
-        """Ask for the channels once, choose the routes, and pick up kept restores.
+        """Ask for the channels once and choose the routes.
 
         A recorder that does not answer now leaves its cameras to the next poll.
         """
         await self.coordinator.async_read_virtual_host()
         await self.coordinator.async_refresh()
         await self._async_add(self.coordinator.data.channels.values())
-        pending = await async_get_pending(self.hass)
-        for camera in self.cameras.values():
-            record = pending.get(RESTORE, camera.restorer.target.key)
-            if record is not None and not camera.restorer.resume(record):
-                await pending.async_set(RESTORE, camera.restorer.target.key, None)
         self.entry.async_on_unload(self.coordinator.async_add_listener(self._updated))
+        self.entry.async_on_unload(self.own.async_add_listener(self._own_polled))
+
+    @callback
+    def _own_polled(self) -> None:
+        """The recorder answered its own poll: now its cameras (one login at a time)."""
+        if self.own.last_update_success:
+            self._spawn(self.coordinator.async_refresh(), "cameras poll")
+        elif self.coordinator.last_update_success:  # the recorder is away: so are its cameras
+            self.coordinator.async_set_update_error(UpdateFailed("the recorder did not answer"))
+
+    async def _async_pick_up(self, camera: ChannelCamera) -> None:
+        """What a restart interrupted: a restore under way resumes; a wiped camera's repair."""
+        pending = await async_get_pending(self.hass)
+        key = camera.restorer.target.key
+        record = pending.get(RESTORE, key)
+        if record is not None and not camera.restorer.resume(record):
+            await pending.async_set(RESTORE, key, None)
+        if pending.get(JOURNEY, key) is not None:
+            async_report(self.hass, self.entry, camera.number, camera.name, INACTIVE)
 
     def by_identifier(self, identifier: str) -> ChannelCamera | None:
         """The camera a device identifier names."""
@@ -90,6 +107,7 @@ class RecorderCameras:
             self._adding.difference_update(camera.number for camera in new)
         for camera in new:
             self.cameras[camera.number] = camera
+            await self._async_pick_up(camera)
         for listener in self._listeners:
             listener(new)
 
@@ -109,6 +127,9 @@ class RecorderCameras:
             state = data.states.get(number)
             if state is not None and state.online:
                 async_clear(self.hass, self.entry, number)
+                kept = pending_now(self.hass)
+                if kept is not None and kept.get(JOURNEY, camera.restorer.target.key):
+                    self._spawn(self._async_home(camera), f"home {number}")
                 if number in self._away:  # back: its route may have changed meanwhile
                     self._away.discard(number)
                     self._checked.pop(number, None)
@@ -120,6 +141,11 @@ class RecorderCameras:
             if time.monotonic() - self._checked.get(number, -CHECK_INTERVAL) >= CHECK_INTERVAL:
                 self._checked[number] = time.monotonic()
                 self._spawn(self._async_check(camera), f"check {number}")
+
+    async def _async_home(self, camera: ChannelCamera) -> None:
+        """Connected again: a wiped camera's kept way home is over."""
+        pending = await async_get_pending(self.hass)
+        await pending.async_set(JOURNEY, camera.restorer.target.key, None)
 
     async def _async_check(self, camera: ChannelCamera) -> None:
         kind = await camera.async_why_away()

@@ -1,12 +1,16 @@
 """The recorder's cameras, polled through the recorder: its channel list and their state.
 
-Invariants: one channel list and one status request per interval, and nothing while the
-recorder's own login is refused or locked (its guard is asked first); a busy recorder (503) is
-"busy", told once per interval, never retried sooner.
+Invariants: one channel list and one status request per interval, asked right after the
+recorder's own poll succeeded (never beside it: two logins at once would be two refusals);
+every request in the
+recorder's own login goes through :meth:`RecorderCoordinator.guarded`: nothing while that login
+is refused or locked, and a refusal is the recorder's own (its reauth, never resent); a busy
+recorder (503) keeps what it said last and is asked again next interval, never sooner.
 """
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -14,11 +18,16 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .. import const
 from ..auth.guard import LoginGuard
 from ..const import DOMAIN, LOGGER
-from ..errors import CredentialsRefusedError, translated_error
-from ..isapi import DeviceInfo, IsapiClient, IsapiDeviceBusyError, IsapiError
+from ..errors import translated_error
+from ..isapi import (
+    DeviceInfo,
+    IsapiAuthenticationError,
+    IsapiClient,
+    IsapiDeviceBusyError,
+    IsapiError,
+)
 from ..isapi.recorder import Channel, ChannelState, RecorderClient
 
 # Device types and model families that are recorders (deviceInfo's deviceType, Hikvision's
@@ -56,27 +65,43 @@ class RecorderCoordinator(DataUpdateCoordinator[RecorderState]):
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} {entry.title} cameras",
-            update_interval=const.SCAN_INTERVAL,
+            update_interval=None,  # asked after the recorder's own poll (``RecorderCameras``)
         )
         self.recorder = RecorderClient(client)
         self.guard = guard
         self.virtual_host: bool | None = None
         self.data = RecorderState()  # nothing known before the first poll
 
+    async def guarded[T](self, request: Coroutine[Any, Any, T]) -> T:
+        """``request`` in the recorder's own login: not sent while it is refused or locked.
+
+        A refusal is told to the recorder's guard (its reauth journey) and raised.
+        """
+        if await self.guard.must_not_log_in():
+            request.close()
+            raise IsapiAuthenticationError("not sent: the recorder refused this password before")
+        try:
+            return await request
+        except IsapiAuthenticationError as err:
+            await self.guard.async_refused_while_acting(err)
+            raise
+
     async def async_read_virtual_host(self) -> None:
         """Ask once whether the Virtual Host is on (at setup, and after turning it on)."""
         try:
-            self.virtual_host = await self.recorder.virtual_host()
+            self.virtual_host = await self.guarded(self.recorder.virtual_host())
         except IsapiError as err:
             LOGGER.debug("%s: the Virtual Host could not be read: %s", self.config_entry.title, err)
             self.virtual_host = None
 
     async def _async_update_data(self) -> RecorderState:
         if await self.guard.must_not_log_in():  # the recorder's own login waits for the user
-            raise translated_error(CredentialsRefusedError(), self.config_entry.title, UpdateFailed)
+            await self.guard.async_auth_failed(None)
         try:
             channels = [c for c in await self.recorder.channels() if c.hikvision]
             states = await self.recorder.states()
+        except IsapiAuthenticationError as err:  # the recorder's own reauth; nothing resent
+            await self.guard.async_auth_failed(err)
         except IsapiDeviceBusyError as err:  # busy (503 to bursts): what it said last stands
             LOGGER.debug("%s is busy; asked again next interval: %s", self.config_entry.title, err)
             return self.data

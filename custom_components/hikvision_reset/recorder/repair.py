@@ -10,6 +10,7 @@ most once per ``CHECK_INTERVAL`` per camera.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -18,6 +19,9 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..const import CONF_MODEL, DOMAIN
 
+# Home Assistant 2026.11 links an issue to its entry (removed with it, hidden while it is
+# disabled); 2026.10 has no such argument.
+_LINKS_ENTRY: Final = "config_entry_id" in inspect.signature(ir.async_create_issue).parameters
 CHECK_INTERVAL: Final = 600.0  # seconds between two checks of a camera that stays away
 INACTIVE: Final = "camera_inactive"  # reset (or wiped): to be activated again
 REFUSES: Final = "camera_refuses_recorder"  # its password is not the recorder's any more
@@ -33,6 +37,7 @@ def async_report(
     hass: HomeAssistant, entry: ConfigEntry[Any], channel: int, name: str, kind: str
 ) -> None:
     """Raise (or update) the camera's repair."""
+    linked = {"config_entry_id": entry.entry_id} if _LINKS_ENTRY else {}
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -48,6 +53,7 @@ def async_report(
             "model": entry.data.get(CONF_MODEL) or "?",
         },
         data={"entry_id": entry.entry_id, "channel": channel, "kind": kind},
+        **linked,
     )
 
 

@@ -1,6 +1,8 @@
 """The way to a camera behind its recorder: chosen in order, and said on the device page.
 
-1. ``direct``: the camera's own address answers from Home Assistant (its own login);
+1. ``direct``: the camera's own address answers from Home Assistant (its own login; only when
+   the recorder lists its serial, which a command checks first: PoE addresses may be in use
+   on the home network too);
 2. ``virtual_host``: the recorder opens the camera's web port at ``recorder:65000+channel``
    (its own login) — only when the recorder's Virtual Host is on, which the person turns on
    in the options (it opens the cameras' web pages on the network);
@@ -83,7 +85,11 @@ async def async_find_way(
     """The first route that answers, in the order of the module's docstring."""
     connection = dict(entry.data)
     own = {**connection, **camera_login(entry, channel), CONF_SSL: False}  # cameras' HTTP port
-    if channel.address and await async_address_answers(hass, own, channel.address, DIRECT_PORT):
+    if (
+        channel.address
+        and channel.serial_number
+        and await async_address_answers(hass, own, channel.address, DIRECT_PORT)
+    ):
         data = {**own, CONF_HOST: channel.address, CONF_PORT: DIRECT_PORT}
         return Way(Route.DIRECT, client_from_data(hass, data), own[CONF_PASSWORD], data)
     port = channel.virtual_host_port

@@ -51,11 +51,31 @@ class Restorer:
         """``target``: the camera (``entry``'s own, or one behind its recorder)."""
         self.hass = hass
         self.entry = entry
-        self.target = target  # a camera behind a recorder changes it when its route changes
+        self._target = target
+        self._next_target: Target | None = None
         self.last: RestoreState | None = None
         self.rebooting = False
         self.in_progress = False
         self._password_after: str | None = None
+
+    @property
+    def target(self) -> Target:
+        """The camera and its route; a restore under way keeps the one it started with."""
+        return self._target
+
+    @target.setter
+    def target(self, target: Target) -> None:
+        """A camera behind a recorder got another route: used from the next restore on."""
+        if self.in_progress:
+            self._next_target = target
+        else:
+            self._target = target
+
+    def _release(self) -> None:
+        """The restore is over: the next one may start (on the newest route)."""
+        self.in_progress = False
+        if self._next_target is not None:
+            self._target, self._next_target = self._next_target, None
 
     @property
     def guard(self) -> Guard:
@@ -122,16 +142,20 @@ class Restorer:
         try:
             if await self.guard.must_not_log_in():
                 raise self.guard.refusal()  # nothing is sent; the reauth journey is open
+            if self.target.verify is not None:
+                await self.target.verify()  # the address answers as this camera
             stage = await send()
         except EXPLAINED as err:
             self.last.error = type(err).__name__
             self._fire(const.STAGE_FAILED, error=str(err))
             if isinstance(err, (IsapiAuthenticationError, IsapiNotActivatedError)):
                 await self.guard.async_refused_while_acting(err)
+                if (told := self.guard.told(err)) is not err:
+                    raise told from err  # what to do depends on whose login it was
             raise
         finally:
             if stage is None:  # whatever went wrong (a missing backup file too): not restoring
-                self.in_progress = False
+                self._release()
                 await self._forget()
         self._fire(stage)
         await self._keep()
@@ -242,7 +266,7 @@ class Restorer:
     async def _timed_out(self) -> None:
         assert self.last is not None
         self.rebooting = False
-        self.in_progress = False
+        self._release()
         went_down = self.last.down_at is not None
         self._fire(const.STAGE_TIMEOUT)
         await self._forget()
@@ -259,7 +283,7 @@ class Restorer:
 
     async def _back_online(self, activated: bool | None) -> None:
         self.rebooting = False
-        self.in_progress = False
+        self._release()
         self._fire(const.STAGE_ONLINE, activated=activated)
         await self._forget()
         if self._password_after and self._password_after != self.target.password:

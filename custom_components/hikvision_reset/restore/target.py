@@ -35,6 +35,9 @@ class Guard(Protocol):
     async def async_refused_while_acting(self, err: IsapiError) -> None:
         """The camera refused a press or an action."""
 
+    def told(self, err: IsapiError) -> Exception:
+        """What the person is told of that refusal (``err`` itself, or a better sentence)."""
+
     def async_gone_after_full_restore(self) -> None:
         """A full restore wiped the camera, and it did not come back."""
 
@@ -56,6 +59,7 @@ class Target:
     back: Callable[[], Awaitable[None]]  # what follows when it is back online
     timed_out: Callable[[], Awaitable[None]]  # what follows when it did not come back
     saves_settings: bool = True  # False: behind a recorder (told so, never a lock)
+    verify: Callable[[], Awaitable[None]] | None = None  # before a command: is it this camera?
 
 
 async def camera_is_up(client: IsapiClient) -> bool | None:
