@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
+import re
 import shutil
 import signal
 import sys
@@ -223,12 +224,20 @@ _KEYS_IN_LOG = (
 )
 
 
+# How Home Assistant words a deprecation it reports about an integration (helpers/frame.py's
+# report_usage, and deprecated functions and constants).
+_DEPRECATION = re.compile(r"deprecat|will stop working|breaks in|is going to be removed", re.I)
+
+
 def log_problems(log_file: Path) -> list[str]:
-    """ERROR lines in Home Assistant's log, and lines of ours that show a key, not a sentence."""
+    """ERROR lines in Home Assistant's log, WARNING lines that say this integration uses
+    something deprecated, and lines of ours that show a key, not a sentence."""
     problems = []
     for line in log_file.read_text(errors="replace").splitlines():
         if " ERROR " in line:
             problems.append(f"the log has an error: {line.strip()[:200]}")
+        elif " WARNING " in line and "hikvision_reset" in line and _DEPRECATION.search(line):
+            problems.append(f"the log reports a deprecation: {line.strip()[:240]}")
         elif "hikvision_reset" in line and line.rstrip().endswith(_KEYS_IN_LOG):
             problems.append(f"the log shows a bare key: {line.strip()[:160]}")
     return problems
@@ -591,7 +600,7 @@ async def run(args: argparse.Namespace) -> int:
     }
     log_file = demo_dir / "home-assistant.log"
     hass = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "homeassistant", "--config", str(demo_dir / "config")),
+        *(args.ha_python, "-m", "homeassistant", "--config", str(demo_dir / "config")),
         "--skip-pip",
         stdout=log_file.open("wb"),
         stderr=asyncio.subprocess.STDOUT,
@@ -604,7 +613,8 @@ async def run(args: argparse.Namespace) -> int:
             api = HomeAssistantApi(session)
             await api.wait_up(time.monotonic() + args.start_timeout)
             await populate(api, cameras, recorder, demo_dir)
-            log(f"ready in {time.monotonic() - started:.0f} s")
+            version = (await api.ws({"type": "get_config"}))[0]["version"]
+            log(f"Home Assistant {version} ready in {time.monotonic() - started:.0f} s")
             if args.browser or args.smoke:
                 return await verify(args, api, cameras, recorder, demo_dir)
             await wait_for_ctrl_c(hass)
@@ -624,6 +634,11 @@ def main() -> None:
     parser.add_argument("--browser", metavar="DIR", help="check in Chromium, screenshots to DIR")
     parser.add_argument("--start-timeout", type=float, default=240.0)
     parser.add_argument("--reboot-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--ha-python",
+        default=sys.executable,
+        help="the Python of the Home Assistant release to run (scripts/demo --ha VERSION)",
+    )
     sys.exit(asyncio.run(run(parser.parse_args())))
 
 

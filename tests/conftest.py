@@ -66,6 +66,22 @@ def sent_outside(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
 
 
 @pytest.fixture(autouse=True)
+def no_deprecated_calls(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every test fails if Home Assistant reports that this integration uses something it
+    deprecated (its frame helper's "Detected that custom integration …": what broke a popular
+    Hikvision integration on 2026.9)."""
+    yield
+    records = [*caplog.get_records("setup"), *caplog.get_records("call")]
+    reports = [
+        r.getMessage()
+        for r in records
+        if "custom integration 'hikvision_reset'" in r.getMessage()
+        or ("hikvision_reset" in r.getMessage() and "deprecat" in r.getMessage().lower())
+    ]
+    assert not reports, reports
+
+
+@pytest.fixture(autouse=True)
 def config_dir_in_tmp(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """Home Assistant's config folder (backups are written there) in the test's own tmp dir."""
     if "hass" in request.fixturenames:

@@ -35,7 +35,20 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.hikvision_reset.const import CONF_MODEL, DOMAIN
 from simulator import SimulatedCamera
 
+# Real captures: the licence-compatible ones bundled here (public CI runs them), and the project's
+# wider collection in ../shared when this checkout has it beside it.
+BUNDLED = Path(__file__).resolve().parent / "fixtures" / "isapi"
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "isapi"
+
+
+def captures(pattern: str) -> list[Path]:
+    """The captures matching ``pattern``: the bundled ones, and those only ../shared has."""
+    bundled = sorted(BUNDLED.glob(pattern))
+    names = {path.name for path in bundled}
+    shared = sorted(FIXTURES.rglob(pattern)) if FIXTURES.is_dir() else []
+    return bundled + [path for path in shared if path.name not in names]
+
+
 PASSWORD = "Passw0rd!"
 NEW_PASSWORD = "N3w-Passw0rd"
 FLOWS = "/api/config/config_entries/flow"

@@ -40,7 +40,7 @@ from custom_components.hikvision_reset.isapi.xml import (
 )
 from simulator import CATALOG, Fault, SimulatedCamera, crypto as camera_crypto
 
-from .helpers import FIXTURES, PASSWORD, PUT_RESET, CameraFactory
+from .helpers import BUNDLED, FIXTURES, PASSWORD, PUT_RESET, CameraFactory, captures
 
 GET_INFO = ("GET", "/ISAPI/System/deviceInfo")
 
@@ -362,8 +362,18 @@ def _xml_files(pattern: str) -> list[Path]:
     return sorted(FIXTURES.rglob(pattern)) if FIXTURES.is_dir() else []
 
 
-@needs_fixtures
-@pytest.mark.parametrize("path", _xml_files("deviceInfo_*.xml"), ids=lambda p: p.name)
+def test_bundled_captures_are_the_public_ones_unchanged() -> None:
+    """What public CI runs: each bundled file has its provenance, and is the capture itself."""
+    bundled = sorted(p for p in BUNDLED.iterdir() if p.suffix != ".md")
+    assert len(bundled) >= 3
+    sources = (BUNDLED / "SOURCES.md").read_text()
+    for path in bundled:
+        assert f"`{path.name}`" in sources
+        if FIXTURES.is_dir():
+            assert path.read_bytes() == (FIXTURES / path.name).read_bytes()
+
+
+@pytest.mark.parametrize("path", captures("deviceInfo_*.xml"), ids=lambda p: p.name)
 def test_captured_device_info(path: Path) -> None:
     raw = path.read_bytes()
     info = parse_device_info(raw)
@@ -409,8 +419,7 @@ STATUS_ERRORS = {
 }
 
 
-@needs_fixtures
-@pytest.mark.parametrize("path", _xml_files("ResponseStatus_*.xml"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", captures("ResponseStatus_*.xml"), ids=lambda p: p.name)
 def test_captured_response_status(path: Path) -> None:
     status = parse_response_status(path.read_bytes())
     assert not status.ok

@@ -41,7 +41,8 @@ class Camera:
 def own_device_fields(data: HikvisionRuntimeData) -> dict[str, Any]:
     """The entry's own device, as keyword arguments of ``DeviceInfo`` and of the registry.
 
-    (``DeviceInfo`` is a dataclass that cannot be unpacked from Home Assistant 2026.11 on.)
+    (``DeviceInfo`` is a dataclass from Home Assistant 2026.11 on: its mapping view is only a
+    compatibility layer, so the registry is given these fields, not an unpacked ``DeviceInfo``.)
     """
     coordinator = data.coordinator
     info = coordinator.data
