@@ -212,6 +212,34 @@ async def check(api: HomeAssistantApi, *, recovered: bool = False) -> list[str]:
     return problems
 
 
+async def check_rename(api: HomeAssistantApi) -> list[str]:
+    """The person renames Garage's Last restore sensor (and back): it shows the same under its new
+    id (from 2026.11 Home Assistant renames it in place, through the sensor's own hook)."""
+    old, new = "sensor.garage_last_restore", "sensor.garage_camera_reset"
+
+    async def shown(entity_id: str) -> dict[str, Any] | None:
+        async with api.session.get(f"{HA_URL}/api/states/{entity_id}", headers=api.headers) as r:
+            if r.status != 200:
+                return None
+            state = await r.json()
+            return {"state": state["state"], **state["attributes"]}
+
+    problems = []
+    before = await shown(old)
+    for frm, to in ((old, new), (new, old)):
+        await api.ws(
+            {"type": "config/entity_registry/update", "entity_id": frm, "new_entity_id": to}
+        )
+        deadline = time.monotonic() + 10
+        after = await shown(to)
+        while after is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            after = await shown(to)
+        if after != before or await shown(frm) is not None:
+            problems.append(f"renamed {frm} to {to}: it showed {before}, now {after}")
+    return problems
+
+
 # The demo's log is read like a newcomer would: no ERROR line at all, from anyone. Our
 # integration may log the problem the demo provokes on purpose (Backyard refusing the password)
 # at WARNING, as a sentence, never a bare translation key.
@@ -506,10 +534,11 @@ async def verify(
             problems += await wait_for_comeback(api, time.monotonic() + 120)
     if args.smoke:
         found = await check(api, recovered=bool(args.browser))
+        found += await check_rename(api)
         found += log_problems(demo_dir / "home-assistant.log")
         problems += found
         state = "Backyard and Porch back home" if args.browser else "Backyard's one repair"
-        summary = f"{len(DEVICES)} devices, {state}, no ERROR in the log"
+        summary = f"{len(DEVICES)} devices, {state}, a sensor renamed, no ERROR in the log"
         log(f"smoke: {summary if not found else 'failed'}")
         log(f"failed logins at the Backyard camera: {cameras[2].failed_logins}")
     for problem in problems:

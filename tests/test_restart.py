@@ -19,7 +19,7 @@ from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import restore_state
+from homeassistant.helpers import entity_registry as er, restore_state
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -70,28 +70,49 @@ async def restart(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
-def attributes(hass: HomeAssistant) -> dict[str, Any]:
-    state = hass.states.get(SENSOR)
+def attributes(hass: HomeAssistant, entity_id: str = SENSOR) -> dict[str, Any]:
+    state = hass.states.get(entity_id)
     assert state is not None
     return {"state": state.state, **state.attributes}
 
 
-async def test_the_last_restore_is_still_shown_after_a_restart(
-    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
-) -> None:
+async def restored(hass: HomeAssistant) -> dict[str, Any]:
+    """Garage restored from its button, back online: what its Last restore shows."""
     events = async_capture_events(hass, EVENT_RESTORE)
     await hass.services.async_call(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: RESTORE}, blocking=True
     )
     await wait_stage(hass, events, "online")
     await settle(hass)
-    before = attributes(hass)
+    return attributes(hass)
+
+
+async def test_the_last_restore_is_still_shown_after_a_restart(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    before = await restored(hass)
     assert before["stage"] == "online"
     await restart(hass)
     assert loaded_entry.state is ConfigEntryState.LOADED
     after = attributes(hass)
     assert after == before  # was: "unknown"
     assert after["settings_backup"] == "saved"
+    assert camera.requests[PUT_RESET] == 1
+
+
+async def test_a_renamed_last_restore_sensor_keeps_what_it_shows_across_a_restart(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    """The person renames the sensor's entity id: it keeps its value, then and after a restart."""
+    before = await restored(hass)
+    renamed = "sensor.garage_camera_reset"
+    er.async_get(hass).async_update_entity(SENSOR, new_entity_id=renamed)
+    await settle(hass)
+    assert hass.states.get(SENSOR) is None
+    assert attributes(hass, renamed) == before
+    await restart(hass)
+    assert attributes(hass, renamed) == before
+    assert hass.states.get(SENSOR) is None
     assert camera.requests[PUT_RESET] == 1
 
 
