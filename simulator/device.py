@@ -166,6 +166,7 @@ class SimulatedCamera:
     # Where a full restore leaves it (None: inactive at the same address, as before).
     full_restore_address: str | None = None
     imports: int = 0
+    exports: int = 0  # configuration files given out whole
     faults: dict[str, Fault] = field(default_factory=dict)
     requests: Counter[tuple[str, str]] = field(default_factory=Counter)
     failed_logins: int = 0  # every refused login, ever
@@ -509,6 +510,7 @@ class SimulatedCamera:
     async def _export(self, request: web.Request) -> web.StreamResponse:
         mode = self.export
         if mode == "file" or (mode.startswith("needs_key") and "secretkey" in request.query):
+            self.exports += 1
             return web.Response(
                 body=self.configuration_file(), content_type="application/octet-stream"
             )

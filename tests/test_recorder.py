@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 import socket
 from typing import Any
 
@@ -30,11 +31,14 @@ from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from custom_components.hikvision_reset.isapi import recorder as isapi_recorder
 from custom_components.hikvision_reset.recorder import repair, routes
+from custom_components.hikvision_reset.restore import settings
 from simulator import Fault, PoeChannel, SimulatedRecorder
 
 from .helpers import (
+    GET_CONFIG,
     NEW_PASSWORD,
     PASSWORD,
+    PUT_CONFIG,
     PUT_RESET,
     CameraFactory,
     Clock,
@@ -203,7 +207,11 @@ async def test_the_action_targets_a_camera_behind_the_recorder(
             DOMAIN, "restore_configuration", {"device_id": back.id}, blocking=True
         )
     text = await exception_text(hass, raised.value)
-    assert text.startswith("Back is behind a recorder")
+    assert text.startswith(
+        "Home Assistant reaches Back only through its recorder's forwarding, which it does not "
+        "use for settings files, so it cannot put settings back now."
+    )
+    assert nvr.channel(2).camera.requests[GET_CONFIG] == 0  # nothing was asked that way
 
 
 async def test_without_a_route_a_restore_is_refused_and_the_recorder_restarts_it(
@@ -391,23 +399,25 @@ async def test_a_camera_the_recorder_no_longer_lists_can_be_deleted(
     )
     assert recorder is not None
 
-    async def remove(device_id: str) -> bool:
-        await client.send_json_auto_id(
-            {
-                "type": "config/device_registry/remove_config_entry",
-                "config_entry_id": nvr_entry.entry_id,
-                "device_id": device_id,
-            }
-        )
-        return bool((await client.receive_json())["success"])
-
     back = camera_device(hass, nvr_entry, 2)
-    assert not await remove(back.id)  # still on the recorder
-    assert not await remove(recorder.id)
+    assert not await remove_device(client, nvr_entry, back.id)  # still on the recorder
+    assert not await remove_device(client, nvr_entry, recorder.id)
     nvr.channels.pop()  # Back was unplugged from the recorder for good
     await clock.advance(timedelta(seconds=61))
-    assert await remove(back.id)
+    assert await remove_device(client, nvr_entry, back.id)
     assert dr.async_get(hass).async_get(back.id) is None
+
+
+async def remove_device(client: Any, entry: MockConfigEntry, device_id: str) -> bool:
+    """The device page's "delete" (Home Assistant asks the integration first)."""
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": entry.entry_id,
+            "device_id": device_id,
+        }
+    )
+    return bool((await client.receive_json())["success"])
 
 
 async def test_a_repair_whose_recorder_is_not_loaded_says_so(
@@ -706,6 +716,159 @@ async def test_a_camera_whose_own_address_answers_is_reached_directly(
     await wait_stage(hass, events, "online")
     assert front.camera.requests[PUT_RESET] == 1
     assert front.forwarded == forwarded  # not through the recorder at all
+
+
+def backups_of(hass: HomeAssistant, serial: str) -> list[str]:
+    """The backup files kept for the camera ``serial``."""
+    folder = Path(hass.config.path(DOMAIN, "backups", serial))
+    return sorted(p.name for p in folder.glob("*.bin")) if folder.is_dir() else []
+
+
+async def test_a_camera_reached_by_its_own_port_has_its_settings_saved_and_put_back(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    nvr: SimulatedRecorder,
+    vh_entry: MockConfigEntry,
+) -> None:
+    front = nvr.channel(1)
+    chosen = {"osd_name": "Front gate", "motion_detection": "on", "brightness": "70"}
+    front.camera.settings = dict(chosen)
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    assert front.camera.exports == 1  # through the Virtual Host, before the restore
+    assert front.camera.requests[PUT_RESET] == 1
+    assert front.camera.settings != chosen  # restored to defaults
+    last = hass.states.get(entity(hass, vh_entry, 1, "last_restore"))
+    assert last is not None
+    assert last.attributes["settings_backup"] == "saved"
+    [saved] = backups_of(hass, front.camera.serial_number)
+    assert last.attributes["backup"] == saved
+    assert nvr.requests[GET_CONFIG] == 0  # the recorder's own settings were not asked
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, vh_entry)
+    camera = diagnostics["behind_recorder"]["cameras"][0]
+    assert camera["settings_download"]["offered"] is True
+    assert [b["name"] for b in camera["backups"]] == [saved]
+    assert PASSWORD not in str(diagnostics)
+    # The undo: the action puts them back on that camera.
+    device = camera_device(hass, vh_entry, 1)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "restore_configuration",
+        {"device_id": device.id},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    assert (response["name"], response["result"], response["backup"]) == (
+        "Front",
+        "accepted",
+        saved,
+    )
+    await wait_stage(hass, events, "online")
+    assert front.camera.requests[PUT_CONFIG] == 1
+    assert front.camera.settings == chosen
+    assert nvr.channel(2).camera.requests[PUT_CONFIG] == 0
+    assert front.camera.failed_logins == nvr.failed_logins == 0
+
+
+async def test_settings_put_back_with_an_older_password_reach_the_recorder_first(
+    hass: HomeAssistant, nvr: SimulatedRecorder, vh_entry: MockConfigEntry
+) -> None:
+    """A backup taken while the camera had the recorder's password, put back after the
+    camera got its own: the recorder is told the old one again, and nobody knocks wrongly."""
+    front = nvr.channel(1)
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    assert len(backups_of(hass, front.camera.serial_number)) == 1
+    # Since then the camera got a password of its own, and the recorder and Home Assistant too.
+    front.camera.password = front.password = NEW_PASSWORD
+    hass.config_entries.async_update_entry(
+        vh_entry, options={**vh_entry.options, routes.CONF_CHANNEL_PASSWORDS: {"1": NEW_PASSWORD}}
+    )
+    await hass.config_entries.async_reload(vh_entry.entry_id)
+    await settle(hass)
+    events.clear()
+    device = camera_device(hass, vh_entry, 1)
+    await hass.services.async_call(
+        DOMAIN, "restore_configuration", {"device_id": device.id}, blocking=True
+    )
+    await wait_stage(hass, events, "online")
+    await settle(hass)
+    assert front.camera.requests[PUT_CONFIG] == 1
+    assert front.camera.password == PASSWORD  # the file's
+    assert front.password == PASSWORD  # the recorder was told: its camera is connected again
+    assert routes.CONF_CHANNEL_PASSWORDS not in vh_entry.options or (
+        "1" not in vh_entry.options[routes.CONF_CHANNEL_PASSWORDS]
+    )  # the recorder's own again: nothing of its own to keep
+    # The next restore logs in with it.
+    events.clear()
+    await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    assert front.camera.requests[PUT_RESET] == 2
+    assert front.camera.failed_logins == 0
+
+
+async def test_a_camera_that_offers_no_settings_file_is_restored_and_not_asked_again(
+    hass: HomeAssistant, nvr: SimulatedRecorder, vh_entry: MockConfigEntry
+) -> None:
+    front = nvr.channel(1)
+    front.camera.export = "missing"  # 404: firmware without a configuration download
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    asked = []
+    for presses in (1, 2):
+        await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+        await wait_stage(hass, events, "online")
+        assert front.camera.requests[PUT_RESET] == presses
+        asked.append(front.camera.requests[GET_CONFIG])
+        events.clear()
+    assert asked[0] > 0
+    assert asked[1] == asked[0]  # learned, for this camera and firmware: not asked again
+    assert nvr.channel(2).camera.requests[GET_CONFIG] == 0
+    last = hass.states.get(entity(hass, vh_entry, 1, "last_restore"))
+    assert last is not None
+    assert last.attributes["settings_backup"] == "not_offered"
+    assert last.attributes["backup_error"] == (
+        "Front does not offer its settings for download, so they were not saved."
+    )
+    # The other camera on the same recorder still has its settings saved.
+    await press(hass, entity(hass, vh_entry, 2, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    assert nvr.channel(2).camera.exports == 1
+    assert len(backups_of(hass, nvr.channel(2).camera.serial_number)) == 1
+
+
+async def test_a_camera_s_backups_go_when_it_is_deleted_or_its_recorder_removed(
+    hass: HomeAssistant,
+    hass_ws_client: Any,
+    nvr: SimulatedRecorder,
+    vh_entry: MockConfigEntry,
+    clock: Clock,
+) -> None:
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    for number in (1, 2):
+        await press(hass, entity(hass, vh_entry, number, "restore_defaults"))
+        await wait_stage(hass, events, "online")
+        events.clear()
+    front, back = (nvr.channel(n).camera.serial_number for n in (1, 2))
+    assert len(backups_of(hass, front)) == len(backups_of(hass, back)) == 1
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    device = camera_device(hass, vh_entry, 2)
+    nvr.channels.pop()  # Back was unplugged from the recorder for good
+    await clock.advance(timedelta(seconds=61))
+    assert await remove_device(client, vh_entry, device.id)
+    assert backups_of(hass, back) == []
+    assert back not in vh_entry.data[settings.CONF_CAMERA_SETTINGS]
+    assert len(backups_of(hass, front)) == 1  # the other camera's stay
+    await hass.config_entries.async_remove(vh_entry.entry_id)
+    await hass.async_block_till_done()
+    assert backups_of(hass, front) == []
 
 
 async def test_a_recorder_without_the_settings_says_so_in_its_options(

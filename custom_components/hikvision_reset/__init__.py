@@ -21,6 +21,7 @@ from .recovery.progress import async_first_login
 from .restore.backups import async_remove_all
 from .restore.record import device_info_from
 from .restore.restorer import Restorer
+from .restore.settings import CONF_CAMERA_SETTINGS
 from .restore.target import entry_target
 from .services import async_setup_services
 
@@ -88,6 +89,8 @@ async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
     await (await async_get_pending(hass)).async_forget(entry.entry_id)
     if entry.unique_id:
         await async_remove_all(hass, entry.unique_id)
+    for serial in entry.data.get(CONF_CAMERA_SETTINGS, {}):  # a recorder's cameras
+        await async_remove_all(hass, serial)
 
 
 async def async_remove_config_entry_device(
@@ -100,4 +103,14 @@ async def async_remove_config_entry_device(
     channels = cameras.coordinator.data.channels
     listed = {c.identifier for c in cameras.cameras.values() if c.number in channels}
     ours = {value for domain, value in device.identifiers if domain == DOMAIN}
-    return bool(ours) and str(entry.unique_id) not in ours and not ours & listed
+    if not ours or str(entry.unique_id) in ours or ours & listed:
+        return False
+    serial = device.serial_number
+    kept = entry.data.get(CONF_CAMERA_SETTINGS, {})
+    if serial and serial in kept:  # its backups and what it offered go with it
+        await async_remove_all(hass, serial)
+        others = {k: v for k, v in kept.items() if k != serial}
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_CAMERA_SETTINGS: others}
+        )
+    return True

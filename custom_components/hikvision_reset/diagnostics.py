@@ -12,9 +12,10 @@ from homeassistant.core import HomeAssistant
 from .auth.memory import async_get_memory
 from .data import HikvisionConfigEntry
 from .pending import JOURNEY, RESTORE, async_get_pending
+from .recorder.cameras import ChannelCamera
 from .recovery.bring_home import CONF_SADP
 from .restore.backups import CONF_BACKUP_PASSWORDS, async_list
-from .restore.settings import CONF_SETTINGS_DOWNLOAD
+from .restore.settings import CONF_CAMERA_SETTINGS, CONF_SETTINGS_DOWNLOAD
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -25,14 +26,28 @@ TO_REDACT = {
     "unique_id",
     "address",
     "dev_index",
+    CONF_CAMERA_SETTINGS,  # keyed by serial: shown per camera instead
 }
 
 
-def _behind(entry: HikvisionConfigEntry) -> dict[str, Any]:
-    """The cameras behind a recorder: what the recorder says of each, and the route chosen."""
+async def _behind(hass: HomeAssistant, entry: HikvisionConfigEntry) -> dict[str, Any]:
+    """The cameras behind a recorder: what the recorder says of each, the route chosen.
+
+    And what each offers for download, and its backups (by name, size and date).
+    """
     cameras = entry.runtime_data.recorder
     assert cameras is not None
     data = cameras.coordinator.data
+
+    async def settings(camera: ChannelCamera) -> dict[str, Any]:
+        place = camera.restorer.target.settings
+        if place is None:
+            return {"settings_download": None, "backups": []}
+        return {
+            "settings_download": place.record(entry.data).get(CONF_SETTINGS_DOWNLOAD),
+            "backups": [b.describe() for b in await async_list(hass, place.serial)],
+        }
+
     return {
         "virtual_host": data.virtual_host,
         "options": {
@@ -47,6 +62,7 @@ def _behind(entry: HikvisionConfigEntry) -> dict[str, Any]:
                 "rebooting": camera.restorer.rebooting,
                 "restore_in_progress": camera.restorer.in_progress,
                 "last_stage": camera.restorer.last.stage if camera.restorer.last else None,
+                **await settings(camera),
             }
             for number, camera in sorted(cameras.cameras.items())
         ],
@@ -63,7 +79,8 @@ async def async_get_config_entry_diagnostics(
     memory = await async_get_memory(hass)
     pending = await async_get_pending(hass)
     under_way = pending.get(RESTORE, entry.entry_id) or {}
-    behind = {} if entry.runtime_data.recorder is None else {"behind_recorder": _behind(entry)}
+    recorder = entry.runtime_data.recorder
+    behind = {} if recorder is None else {"behind_recorder": await _behind(hass, entry)}
     return async_redact_data(
         {
             **behind,

@@ -31,18 +31,15 @@ from .const import (
     SERVICE_RESTORE_CONFIGURATION,
     SERVICE_RESTORE_DEFAULTS,
 )
-from .data import HikvisionConfigEntry
+from .data import HikvisionRuntimeData
 from .errors import (
     EXPLAINED,
-    NoBackupBehindRecorderError,
     NoBackupError,
-    NoBackupOfferedError,
     error_key,
     translated_error,
 )
 from .isapi import RestoreMode
 from .restore.restorer import Restorer
-from .restore.settings import CONF_SETTINGS_DOWNLOAD
 
 SCHEMA = vol.Schema(
     {
@@ -63,15 +60,16 @@ PUT_BACK_SCHEMA = vol.Schema(
 )
 
 
-def _restorer_of(call: ServiceCall, device_id: str) -> tuple[Restorer, HikvisionConfigEntry]:
-    """The restorer of a targeted device, and its entry.
+def _restorer_of(call: ServiceCall, device_id: str) -> Restorer:
+    """The restorer of a targeted device.
 
     Raises a translated ServiceValidationError for unknown, foreign or unloaded devices.
     """
     device, entry = async_get_device_and_config_entry(call.hass, DOMAIN, device_id)
+    data: HikvisionRuntimeData = entry.runtime_data
     for domain, identifier in device.identifiers:
-        if domain == DOMAIN and (found := entry.runtime_data.restorer_for(identifier)):
-            return found, entry
+        if domain == DOMAIN and (found := data.restorer_for(identifier)):
+            return found
     raise ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key="camera_gone",
@@ -104,9 +102,7 @@ async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
     """Restore every targeted camera concurrently; report one result per camera."""
     mode = RestoreMode(call.data[ATTR_MODE])
     backup: bool = call.data[ATTR_BACKUP]
-    targets = {
-        device_id: _restorer_of(call, device_id)[0] for device_id in call.data[ATTR_DEVICE_ID]
-    }
+    targets = {device_id: _restorer_of(call, device_id) for device_id in call.data[ATTR_DEVICE_ID]}
     outcomes = await asyncio.gather(
         *(
             _restore_one(restorer, device_id, mode, backup)
@@ -130,19 +126,22 @@ async def async_restore_defaults(call: ServiceCall) -> ServiceResponse:
 async def async_restore_configuration(call: ServiceCall) -> ServiceResponse:
     """Put a camera's saved settings back (it reboots); the undo of a restore."""
     device_id = call.data[ATTR_DEVICE_ID]
-    restorer, entry = _restorer_of(call, device_id)
+    restorer = _restorer_of(call, device_id)
     name = restorer.target.name
     try:
-        if not restorer.target.saves_settings:
-            raise NoBackupBehindRecorderError(name)  # nothing was ever saved for it
         stage, backup = await restorer.async_restore_configuration(call.data.get(ATTR_BACKUP))
-    except NoBackupError as err:
-        if (entry.data.get(CONF_SETTINGS_DOWNLOAD) or {}).get("offered") is False:
-            err = NoBackupOfferedError(str(err))  # nothing can ever have been saved
+    except NoBackupError as err:  # it says why there is none
         raise translated_error(err, name, ServiceValidationError) from err
     except EXPLAINED as err:
         raise translated_error(err, name) from err
-    return {"device_id": device_id, "name": name, "result": stage, **backup.describe()}
+    return {
+        "device_id": device_id,
+        "name": name,  # the camera's; the file is "backup"
+        "result": stage,
+        "backup": backup.name,
+        "backup_size": backup.size,
+        "backup_created": backup.created.isoformat(),
+    }
 
 
 @callback

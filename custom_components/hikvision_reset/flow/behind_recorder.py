@@ -37,7 +37,7 @@ from ..recorder.bring_back import ActivatedBy, async_activate, async_wait_until_
 from ..recorder.cameras import ChannelCamera
 from ..recorder.channels import RecorderCameras
 from ..recorder.repair import REFUSES
-from ..recorder.routes import CONF_CHANNEL_PASSWORDS, recorder_camera_password
+from ..recorder.routes import keep_camera_password, recorder_camera_password
 from ..recovery.reset_guide import guide_for
 from .fields import CONF_NEW_PASSWORD, password_selector
 
@@ -118,11 +118,7 @@ class BehindRecorderRepairFlow(RepairsFlow):
                     LOGGER.debug("%s: the recorder did not take it: %s", camera.name, err)
                     errors["base"] = "password_not_taken"
             if not errors:
-                passwords = dict(entry.options.get(CONF_CHANNEL_PASSWORDS, {}))
-                passwords[str(camera.number)] = password
-                self.hass.config_entries.async_update_entry(
-                    entry, options={**entry.options, CONF_CHANNEL_PASSWORDS: passwords}
-                )
+                keep_camera_password(self.hass, entry, camera.number, password)
                 return await self.async_step_wait()
         return self.async_show_form(
             step_id="camera_password",

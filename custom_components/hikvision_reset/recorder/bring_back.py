@@ -16,7 +16,7 @@ from .. import const
 from ..isapi import IsapiConnectionError, IsapiError, IsapiNotSupportedError
 from ..isapi.recorder import ActivateBy
 from .cameras import ChannelCamera
-from .routes import CONF_CHANNEL_PASSWORDS, recorder_camera_password
+from .routes import keep_camera_password, recorder_camera_password
 
 
 class ActivatedBy(StrEnum):
@@ -45,14 +45,7 @@ async def async_activate(camera: ChannelCamera, password: str) -> ActivatedBy:
         if password != default:
             raise  # the recorder would keep knocking with its own: not this one
     by = await _activate(camera, password)
-    passwords = dict(entry.options.get(CONF_CHANNEL_PASSWORDS, {}))
-    if password == default:
-        passwords.pop(str(camera.number), None)
-    else:
-        passwords[str(camera.number)] = password
-    camera.hass.config_entries.async_update_entry(
-        entry, options={**entry.options, CONF_CHANNEL_PASSWORDS: passwords}
-    )
+    keep_camera_password(camera.hass, entry, camera.number, password)
     return by
 
 

@@ -19,16 +19,17 @@ from .. import const
 from ..auth.guard import LoginGuard, RouteGuard
 from ..auth.login import key_from_data
 from ..auth.memory import LoginMemory
-from ..const import DOMAIN, MANUFACTURER
+from ..const import DOMAIN, LOGGER, MANUFACTURER
 from ..errors import WrongCameraError
 from ..events import camera_device
 from ..isapi import DeviceInfo, IsapiDeviceBusyError, IsapiError
 from ..isapi.recorder import Channel
 from ..restore.restorer import Restorer
+from ..restore.settings import SettingsPlace
 from ..restore.target import Target
 from .coordinator import RecorderCoordinator
 from .repair import INACTIVE, REFUSES, async_report_wiped
-from .routes import Route, Way, async_find_way
+from .routes import Route, Way, async_find_way, keep_camera_password
 
 # What the recorder says of a camera that refuses its login (Hikvision's ISAPI guide).
 _REFUSED: Final = "errorUserNameOrPasswd"
@@ -245,6 +246,31 @@ class ChannelCamera:
             return await client.reboot()
         return await self.coordinator.recorder.reboot_channel(self.number)
 
+    def _settings(self) -> SettingsPlace | None:
+        """Where its settings are kept: reached by its own port, and its serial listed.
+
+        (Forwarding a configuration file through the recorder is not documented.)
+        """
+        serial = self.channel.serial_number
+        return SettingsPlace(serial, behind=True) if self.way.connection and serial else None
+
+    async def _password_put_back(self, password: str) -> None:
+        """Settings put back bring another password: the recorder is told, and it is kept.
+
+        Told before the camera reboots with it: the recorder would knock with the old one.
+        """
+        try:
+            recorder = self.coordinator.recorder
+            await self.coordinator.guarded(recorder.set_channel_password(self.number, password))
+        except IsapiError as err:  # the recorder cannot connect: the camera's repair says so
+            LOGGER.debug("%s: the recorder did not take its password: %s", self.name, err)
+        keep_camera_password(self.hass, self.entry, self.number, password)
+
+    async def _new_password(self, _password: str) -> None:
+        """Back with the password put back: its route (and login) is chosen again."""
+        await self.async_find_way()
+        await self.coordinator.async_request_refresh()
+
     def _target(self) -> Target:
         return Target(
             key=f"{self.entry.entry_id}:ch{self.number}",
@@ -259,6 +285,8 @@ class ChannelCamera:
             updated=self.coordinator.async_update_listeners,
             back=self.coordinator.async_request_refresh,
             timed_out=self.coordinator.async_request_refresh,
-            saves_settings=False,
+            settings=self._settings(),
+            password_put_back=self._password_put_back,
+            new_password=self._new_password,
             verify=self._verify,
         )

@@ -69,6 +69,20 @@ def recorder_camera_password(entry: ConfigEntry[Any]) -> str:
     return str(entry.options.get(CONF_CAMERA_PASSWORD) or entry.data[CONF_PASSWORD])
 
 
+def keep_camera_password(
+    hass: HomeAssistant, entry: ConfigEntry[Any], channel: int, password: str
+) -> None:
+    """The camera on ``channel`` has ``password`` from now on (kept only if not the default)."""
+    passwords = dict(entry.options.get(CONF_CHANNEL_PASSWORDS, {}))
+    if password == recorder_camera_password(entry):
+        passwords.pop(str(channel), None)
+    else:
+        passwords[str(channel)] = password
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_CHANNEL_PASSWORDS: passwords}
+    )
+
+
 def camera_login(entry: ConfigEntry[Any], channel: Channel) -> dict[str, Any]:
     """The camera's own account, as Home Assistant knows it (the recorder's by default)."""
     own = entry.options.get(CONF_CHANNEL_PASSWORDS, {}).get(str(channel.id))

@@ -15,7 +15,6 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
@@ -32,11 +31,12 @@ from ..isapi import (
 )
 from ..pending import JOURNEY, RESTORE, async_get_pending
 from . import backups
-from .backups import CONF_BACKUP_PASSWORDS, Backup, async_choose
+from .backups import Backup
 from .follow import async_follow
 from .record import RestoreState, Sent
 from .settings import (
     SettingsBackup,
+    async_choose_backup,
     async_save_before_restore,
     async_settings_told,
     firmware_of,
@@ -112,12 +112,10 @@ class Restorer:
         return Sent(stage, self.last.settings, self.last.backup, self.last.backup_error)
 
     async def async_restore_configuration(self, name: str | None = None) -> tuple[str, Backup]:
-        """Put saved settings back (the newest, or ``name``); the camera reboots with them.
-
-        Raises :class:`NoBackupError` when there is none (nothing is sent).
-        """
-        chosen = await async_choose(self.hass, str(self.entry.unique_id), name)
-        passwords = self.entry.data.get(CONF_BACKUP_PASSWORDS, {})
+        """Put saved settings back (the newest, or ``name``): :class:`NoBackupError` if none."""
+        chosen, passwords = await async_choose_backup(
+            self.hass, self.entry, self.target.settings, self.target.name, name
+        )
 
         async def send() -> str:
             assert self.last is not None
@@ -126,6 +124,8 @@ class Restorer:
             stage, self._password_after = await backups.async_restore_configuration(
                 self.hass, self.client, chosen, passwords
             )
+            if self._password_after and self._password_after != self.target.password:
+                await self.target.password_put_back(self._password_after)  # before its reboot
             return stage
 
         return await self._start("configuration", send), chosen
@@ -165,16 +165,19 @@ class Restorer:
     async def _save_settings(self, wanted: bool) -> None:
         """What becomes of the settings before a restore (see ``settings``)."""
         assert self.last is not None
-        if not self.target.saves_settings:
+        place = self.target.settings
+        if place is None:
             told = SettingsBackup.BEHIND_RECORDER
             saved = await async_settings_told(self.hass, self.target.name, told)
         elif wanted:
             saved = await async_save_before_restore(
                 self.hass,
                 self.entry,
+                place,
                 self.client,
-                self.target.password,
-                firmware_of(self.target.identity()),
+                name=self.target.name,
+                password=self.target.password,
+                firmware=firmware_of(self.target.identity()),
             )
         else:
             saved = await async_settings_told(self.hass, self.target.name, SettingsBackup.SKIPPED)
@@ -221,8 +224,9 @@ class Restorer:
             return False
         self.last, self.in_progress = last, True
         self.rebooting = last.down_at is not None
-        if last.put_back:
-            self._password_after = self.entry.data.get(CONF_BACKUP_PASSWORDS, {}).get(last.put_back)
+        if last.put_back and (place := self.target.settings) is not None:
+            kept = place.backup_passwords(self.entry.data).get(last.put_back)
+            self._password_after = kept if isinstance(kept, str) else None
         if last.mode == RestoreMode.FULL:
             self.guard.note_full_restore()
         last.stage = const.STAGE_INTERRUPTED  # (sent, or maybe sent: followed either way)
@@ -288,9 +292,6 @@ class Restorer:
         await self._forget()
         if self._password_after and self._password_after != self.target.password:
             # Settings put back with another admin password: log in with that one from now on.
-            self.hass.config_entries.async_update_entry(
-                self.entry, data={**self.entry.data, CONF_PASSWORD: self._password_after}
-            )
-            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
+            await self.target.new_password(self._password_after)
             return
         await self.target.back()

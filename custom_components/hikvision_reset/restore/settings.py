@@ -5,7 +5,9 @@ settings for download (404/405/501, ``notSupport``/``invalidOperation``, an expo
 cannot give, no file at all) is restored without one, and told so; only a failure of a download
 the camera does offer (stalled or cut off, a 5xx, over the cap, Home Assistant's disk) stops the
 restore. What a camera offers is learned from its answer and kept with the entry, per firmware
-version, so a camera that offers nothing costs no request per press.
+version, so a camera that offers nothing costs no request per press. A recorder's entry keeps
+that record, and its backups' passwords, per camera (by serial); a camera reached only through
+the recorder's forwarding has no place: its settings are not saved, and it is told so.
 
 Newer firmware may export only with an export password (``?secretkey=``, encrypted with a key
 the two public sources disagree on): not implemented, so such a camera does not offer them.
@@ -13,6 +15,7 @@ the two public sources disagree on): not implemented, so such a camera does not 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -20,7 +23,15 @@ from typing import Any, Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from ..errors import BackupDiskError, BackupFailedError, BackupTooLargeError, async_sentence
+from ..errors import (
+    BackupDiskError,
+    BackupFailedError,
+    BackupTooLargeError,
+    NoBackupBehindRecorderError,
+    NoBackupError,
+    NoBackupOfferedError,
+    async_sentence,
+)
 from ..isapi import (
     DeviceInfo,
     IsapiAuthenticationError,
@@ -35,10 +46,12 @@ from ..isapi import (
     IsapiTransferError,
     IsapiUnsupportedAuthError,
 )
-from .backups import CONF_BACKUP_PASSWORDS, Backup, async_list, async_take
+from .backups import CONF_BACKUP_PASSWORDS, Backup, async_choose, async_list, async_take
 
 # What the camera offers, as learned: {"offered": bool, "reason": str | None, "firmware": str}.
 CONF_SETTINGS_DOWNLOAD: Final = "settings_download"
+# A recorder's entry: serial -> that camera's CONF_SETTINGS_DOWNLOAD and CONF_BACKUP_PASSWORDS.
+CONF_CAMERA_SETTINGS: Final = "camera_settings"
 # A refusal naming these asks for a parameter a plain download lacks: the export password.
 _KEY_WORDS: Final = ("secret", "key", "password", "badparameter", "missingparameter")
 
@@ -50,7 +63,42 @@ class SettingsBackup(StrEnum):
     NOT_OFFERED = "not_offered"  # the camera gives no configuration file
     EXPORT_PASSWORD = "export_password"  # only with an export password (not supported)
     SKIPPED = "skipped"  # the action was run with backup: false
-    BEHIND_RECORDER = "behind_recorder"  # a camera behind a recorder: not built yet
+    BEHIND_RECORDER = "behind_recorder"  # reached only through its recorder: no file that way
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsPlace:
+    """Where one camera's backups and its record are kept.
+
+    Its entry's own camera, or one of a recorder's (``behind``: the entry's per-camera record).
+    """
+
+    serial: str  # the backups' folder
+    behind: bool = False
+
+    def record(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The camera's part of the entry's data."""
+        if not self.behind:
+            return data
+        found = data.get(CONF_CAMERA_SETTINGS, {}).get(self.serial)
+        return found if isinstance(found, Mapping) else {}
+
+    def with_record(self, data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+        """The entry's data with this camera's record changed."""
+        if not self.behind:
+            return {**data, **changes}
+        cameras = dict(data.get(CONF_CAMERA_SETTINGS, {}))
+        cameras[self.serial] = {**self.record(data), **changes}
+        return {**data, CONF_CAMERA_SETTINGS: cameras}
+
+    def backup_passwords(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Backup name -> the admin password of its time."""
+        passwords = self.record(data).get(CONF_BACKUP_PASSWORDS)
+        return passwords if isinstance(passwords, Mapping) else {}
+
+    def offers_none(self, data: Mapping[str, Any]) -> bool:
+        """Whether the camera was found to offer no settings file."""
+        return (self.record(data).get(CONF_SETTINGS_DOWNLOAD) or {}).get("offered") is False
 
 
 def not_offered(err: IsapiError) -> SettingsBackup | None:
@@ -66,7 +114,7 @@ def not_offered(err: IsapiError) -> SettingsBackup | None:
     return None
 
 
-def known_absent(data: Any, firmware: str | None) -> SettingsBackup | None:
+def known_absent(data: Mapping[str, Any], firmware: str | None) -> SettingsBackup | None:
     """What the entry learned: the camera, on this firmware, offers no settings file."""
     learned = data.get(CONF_SETTINGS_DOWNLOAD) or {}
     if learned.get("offered") is False and learned.get("firmware") == firmware:
@@ -97,7 +145,10 @@ def firmware_of(info: DeviceInfo) -> str | None:
 async def async_save_before_restore(
     hass: HomeAssistant,
     entry: ConfigEntry[Any],
+    place: SettingsPlace,
     client: IsapiClient,
+    *,
+    name: str,
     password: str,
     firmware: str | None,
 ) -> SavedSettings:
@@ -107,11 +158,11 @@ async def async_save_before_restore(
     kept with the entry; a failed download of settings it does offer raises (nothing is sent).
     A refused login, an inactive or unreachable camera raise as what they are.
     """
-    outcome = known_absent(entry.data, firmware)
+    outcome = known_absent(place.record(entry.data), firmware)
     taken: Backup | None = None
     if outcome is None:
         try:
-            taken = await async_take(hass, client, str(entry.unique_id))
+            taken = await async_take(hass, client, place.serial)
         except IsapiTransferError as err:  # it had begun: the camera offers it
             raise BackupFailedError(str(err)) from err
         except (
@@ -132,9 +183,9 @@ async def async_save_before_restore(
         else:
             outcome = SettingsBackup.SAVED
         await _async_remember(
-            hass, entry, outcome, firmware=firmware, taken=taken, password=password
+            hass, entry, place, outcome, firmware=firmware, taken=taken, password=password
         )
-    return await async_settings_told(hass, entry.title, outcome, taken)
+    return await async_settings_told(hass, name, outcome, taken)
 
 
 async def async_settings_told(
@@ -150,6 +201,7 @@ async def async_settings_told(
 async def _async_remember(
     hass: HomeAssistant,
     entry: ConfigEntry[Any],
+    place: SettingsPlace,
     outcome: SettingsBackup,
     *,
     firmware: str | None,
@@ -157,11 +209,35 @@ async def _async_remember(
     password: str,
 ) -> None:
     """Keep with the entry what the camera offers, and the password of a new backup."""
-    data = {**entry.data, CONF_SETTINGS_DOWNLOAD: learned(outcome, firmware)}
+    changes: dict[str, Any] = {CONF_SETTINGS_DOWNLOAD: learned(outcome, firmware)}
     if taken is not None:
-        kept = {b.name for b in await async_list(hass, str(entry.unique_id))}
-        passwords = {k: v for k, v in data.get(CONF_BACKUP_PASSWORDS, {}).items() if k in kept}
+        kept = {b.name for b in await async_list(hass, place.serial)}
+        passwords = {k: v for k, v in place.backup_passwords(entry.data).items() if k in kept}
         passwords[taken.name] = password
-        data[CONF_BACKUP_PASSWORDS] = passwords
+        changes[CONF_BACKUP_PASSWORDS] = passwords
+    data = place.with_record(entry.data, changes)
     if data != entry.data:
         hass.config_entries.async_update_entry(entry, data=data)
+
+
+async def async_choose_backup(
+    hass: HomeAssistant,
+    entry: ConfigEntry[Any],
+    place: SettingsPlace | None,
+    camera: str,
+    name: str | None,
+) -> tuple[Backup, Mapping[str, Any]]:
+    """The backup to put back on ``camera`` (the newest, or ``name``) and its backups' passwords.
+
+    Raises a :class:`NoBackupError` that says why there is none: its route cannot carry them,
+    the camera never offered them, or there is none (by that name).
+    """
+    if place is None:
+        raise NoBackupBehindRecorderError(camera)
+    try:
+        chosen = await async_choose(hass, place.serial, name)
+    except NoBackupError as err:
+        if place.offers_none(entry.data):  # nothing can ever have been saved
+            raise NoBackupOfferedError(str(err)) from err
+        raise
+    return chosen, place.backup_passwords(entry.data)

@@ -2,7 +2,8 @@
 
 A target names the camera (the key its restore is kept under, its name, what events say of
 it), reaches it (the client of its route; how to ask, without credentials, whether it is up;
-how it restarts), and carries the guard that says whether Home Assistant may log in to it.
+how it restarts, where its settings are kept), and carries the guard that says whether Home
+Assistant may log in to it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from ..coordinator import HikvisionCoordinator
 from ..errors import NothingSentError
 from ..events import about
 from ..isapi import DeviceInfo, IsapiClient, IsapiConnectionError, IsapiError
+from .settings import SettingsPlace
 
 
 class Guard(Protocol):
@@ -58,7 +61,11 @@ class Target:
     updated: Callable[[], None]  # its entities listen
     back: Callable[[], Awaitable[None]]  # what follows when it is back online
     timed_out: Callable[[], Awaitable[None]]  # what follows when it did not come back
-    saves_settings: bool = True  # False: behind a recorder (told so, never a lock)
+    settings: SettingsPlace | None  # None: its settings cannot be saved by its route (told so)
+    # Settings put back bring another password: at once (the camera reboots with it), and once
+    # the camera is back (Home Assistant logs in with it from then on).
+    password_put_back: Callable[[str], Awaitable[None]]
+    new_password: Callable[[str], Awaitable[None]]
     verify: Callable[[], Awaitable[None]] | None = None  # before a command: is it this camera?
 
 
@@ -84,6 +91,14 @@ def entry_target(
     async def is_up() -> bool | None:
         return await camera_is_up(client)
 
+    async def password_put_back(password: str) -> None:
+        """Nothing yet: the entry's password changes once the camera is back with it."""
+
+    async def new_password(password: str) -> None:
+        """Log in with it from now on (the entry reloads with it)."""
+        hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PASSWORD: password})
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+
     return Target(
         key=entry.entry_id,
         name=entry.title,
@@ -97,4 +112,7 @@ def entry_target(
         updated=coordinator.async_update_listeners,
         back=coordinator.async_refresh,
         timed_out=coordinator.async_request_refresh,
+        settings=SettingsPlace(str(entry.unique_id)),
+        password_put_back=password_put_back,
+        new_password=new_password,
     )
