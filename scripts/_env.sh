@@ -73,6 +73,7 @@ in_env() {
     exec chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" CI="${CI:-}" LANG=C.UTF-8 \
       PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$venv" \
       HIKVISION_RESET_IN_ENV=1 PYTHONDONTWRITEBYTECODE="${PYTHONDONTWRITEBYTECODE:-}" \
+      HIKVISION_RESET_CHROMIUM="${HIKVISION_RESET_CHROMIUM:-}" \
       bash -c "cd $(printf %q "$repo") && exec $cmd"
   ' _ "$ROOTFS" "$REPO" "$SHARED" "$venv" "$q"
 }

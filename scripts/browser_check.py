@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 import json
+import os
 from pathlib import Path
 import time
 from typing import Any
 
 from playwright.async_api import Page, TimeoutError as PlaywrightTimeout, async_playwright
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium by default; HIKVISION_RESET_CHROMIUM names another (e.g. a CI runner's Chrome).
+CHROMIUM = os.environ.get("HIKVISION_RESET_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
