@@ -203,7 +203,7 @@ async def _stages_seen(page: Page, title: str, out: Path, until: str, seconds: f
 # What each dashboard card must say of the settings after its restore.
 NOT_SAVED = {
     "Front door": "Not offered by the camera",
-    "Driveway": "Not saved (only forwarded by the recorder)",  # its route: devIndex forwarding
+    "Driveway": "Not saved (through the recorder)",  # its route: devIndex forwarding
 }
 
 

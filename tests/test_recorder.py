@@ -7,9 +7,9 @@ registry, entity states, button presses, actions, the repairs and options flows'
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 import socket
 from typing import Any
 
@@ -31,7 +31,7 @@ from custom_components.hikvision_reset import const
 from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from custom_components.hikvision_reset.isapi import recorder as isapi_recorder
 from custom_components.hikvision_reset.recorder import repair, routes
-from custom_components.hikvision_reset.restore import settings
+from custom_components.hikvision_reset.restore import backups, settings
 from simulator import Fault, PoeChannel, SimulatedRecorder
 
 from .helpers import (
@@ -207,9 +207,11 @@ async def test_the_action_targets_a_camera_behind_the_recorder(
             DOMAIN, "restore_configuration", {"device_id": back.id}, blocking=True
         )
     text = await exception_text(hass, raised.value)
-    assert text.startswith(
-        "Home Assistant reaches Back only through its recorder's forwarding, which it does not "
-        "use for settings files, so it cannot put settings back now."
+    assert text == (
+        "Home Assistant cannot put Back's settings back now: through its recorder, it saves and "
+        "puts back a camera's settings only by the camera's own address or the recorder's "
+        "Virtual Host (see the recorder's options), and only when the recorder lists the "
+        "camera's serial number"
     )
     assert nvr.channel(2).camera.requests[GET_CONFIG] == 0  # nothing was asked that way
 
@@ -718,9 +720,10 @@ async def test_a_camera_whose_own_address_answers_is_reached_directly(
     assert front.forwarded == forwarded  # not through the recorder at all
 
 
-def backups_of(hass: HomeAssistant, serial: str) -> list[str]:
-    """The backup files kept for the camera ``serial``."""
-    folder = Path(hass.config.path(DOMAIN, "backups", serial))
+def backups_of(hass: HomeAssistant, serial: str, recorder: MockConfigEntry) -> list[str]:
+    """The backup files kept for the camera ``serial`` behind ``recorder``."""
+    place = settings.SettingsPlace(serial, str(recorder.unique_id))
+    folder = backups.backup_dir(hass, place.folder)
     return sorted(p.name for p in folder.glob("*.bin")) if folder.is_dir() else []
 
 
@@ -743,7 +746,7 @@ async def test_a_camera_reached_by_its_own_port_has_its_settings_saved_and_put_b
     last = hass.states.get(entity(hass, vh_entry, 1, "last_restore"))
     assert last is not None
     assert last.attributes["settings_backup"] == "saved"
-    [saved] = backups_of(hass, front.camera.serial_number)
+    [saved] = backups_of(hass, front.camera.serial_number, vh_entry)
     assert last.attributes["backup"] == saved
     assert nvr.requests[GET_CONFIG] == 0  # the recorder's own settings were not asked
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, vh_entry)
@@ -773,7 +776,7 @@ async def test_a_camera_reached_by_its_own_port_has_its_settings_saved_and_put_b
     assert front.camera.failed_logins == nvr.failed_logins == 0
 
 
-async def test_settings_put_back_with_an_older_password_reach_the_recorder_first(
+async def test_settings_put_back_with_an_older_password_are_given_to_the_recorder_too(
     hass: HomeAssistant, nvr: SimulatedRecorder, vh_entry: MockConfigEntry
 ) -> None:
     """A backup taken while the camera had the recorder's password, put back after the
@@ -783,7 +786,7 @@ async def test_settings_put_back_with_an_older_password_reach_the_recorder_first
     hass.bus.async_listen(EVENT_RESTORE, events.append)
     await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
     await wait_stage(hass, events, "online")
-    assert len(backups_of(hass, front.camera.serial_number)) == 1
+    assert len(backups_of(hass, front.camera.serial_number, vh_entry)) == 1
     # Since then the camera got a password of its own, and the recorder and Home Assistant too.
     front.camera.password = front.password = NEW_PASSWORD
     hass.config_entries.async_update_entry(
@@ -810,6 +813,87 @@ async def test_settings_put_back_with_an_older_password_reach_the_recorder_first
     await wait_stage(hass, events, "online")
     assert front.camera.requests[PUT_RESET] == 2
     assert front.camera.failed_logins == 0
+
+
+async def test_a_put_back_the_recorder_missed_is_told_again_after_a_restart(
+    hass: HomeAssistant,
+    nvr: SimulatedRecorder,
+    vh_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The recorder is busy when told the password the settings bring; Home Assistant restarts
+    while the camera is away: after the restart it is told again, and the camera comes back."""
+    monkeypatch.setattr(const, "ONLINE_TIMEOUT", 60.0)  # the restart comes while it is away
+    front = nvr.channel(1)
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    front.camera.password = front.password = NEW_PASSWORD
+    hass.config_entries.async_update_entry(
+        vh_entry, options={**vh_entry.options, routes.CONF_CHANNEL_PASSWORDS: {"1": NEW_PASSWORD}}
+    )
+    await hass.config_entries.async_reload(vh_entry.entry_id)
+    await settle(hass)
+    busy = Fault(http_status=503, status_code=2, sub_status="deviceBusy")
+    nvr.faults["/ISAPI/ContentMgmt/InputProxy/channels/1"] = busy
+    device = camera_device(hass, vh_entry, 1)
+    await hass.services.async_call(
+        DOMAIN, "restore_configuration", {"device_id": device.id}, blocking=True
+    )
+    for _ in range(100):
+        if "Front: the recorder did not take its password back" in caplog.text:
+            break
+        await asyncio.sleep(0.02)
+    assert "Front: the recorder did not take its password back" in caplog.text
+    assert front.password == NEW_PASSWORD  # the recorder still knocks with the newer one
+    del nvr.faults["/ISAPI/ContentMgmt/InputProxy/channels/1"]
+    events.clear()
+    await restart(hass)
+    await wait_stage(hass, events, "online")
+    await settle(hass)
+    assert front.password == front.camera.password == PASSWORD  # told again, and connected
+    assert front.camera.requests[PUT_CONFIG] == 1  # the file was not sent again
+    events.clear()
+    await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    assert front.camera.failed_logins == nvr.failed_logins == 0
+
+
+async def test_a_camera_swapped_on_its_port_gets_nothing_until_the_recorder_lists_it(
+    hass: HomeAssistant,
+    make_camera: CameraFactory,
+    nvr: SimulatedRecorder,
+    vh_entry: MockConfigEntry,
+    clock: Clock,
+) -> None:
+    """Another camera plugged into Front's port: the Virtual Host now reaches it, while Home
+    Assistant still has Front's serial. Nothing is sent to it (not even a settings download)
+    until the recorder lists it; then its settings are saved as its own."""
+    front = nvr.channel(1)
+    old = front.camera
+    new = await make_camera(
+        name="Front", model="DS-2CD2143G2-I", serial="20240101AAWR00000199", mac="c0:56:e3:00:01:99"
+    )
+    front.camera = new
+    with pytest.raises(HomeAssistantError) as raised:
+        await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+    assert await exception_text(hass, raised.value) == (
+        "Front's port on its recorder answers as another camera (was it swapped?), so nothing "
+        "was sent. Home Assistant reads the recorder's new list within a minute: try again then"
+    )
+    assert (new.requests[GET_CONFIG], new.requests[PUT_RESET]) == (0, 0)
+    await clock.advance(timedelta(seconds=61))  # the recorder's list, with the new serial
+    await settle(hass)
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    assert new.requests[PUT_RESET] == 1
+    assert len(backups_of(hass, new.serial_number, vh_entry)) == 1
+    assert backups_of(hass, old.serial_number, vh_entry) == []  # not under the old camera's
+    assert old.requests[PUT_RESET] == 0
 
 
 async def test_a_camera_that_offers_no_settings_file_is_restored_and_not_asked_again(
@@ -839,7 +923,7 @@ async def test_a_camera_that_offers_no_settings_file_is_restored_and_not_asked_a
     await press(hass, entity(hass, vh_entry, 2, "restore_defaults"))
     await wait_stage(hass, events, "online")
     assert nvr.channel(2).camera.exports == 1
-    assert len(backups_of(hass, nvr.channel(2).camera.serial_number)) == 1
+    assert len(backups_of(hass, nvr.channel(2).camera.serial_number, vh_entry)) == 1
 
 
 async def test_a_camera_s_backups_go_when_it_is_deleted_or_its_recorder_removed(
@@ -856,19 +940,19 @@ async def test_a_camera_s_backups_go_when_it_is_deleted_or_its_recorder_removed(
         await wait_stage(hass, events, "online")
         events.clear()
     front, back = (nvr.channel(n).camera.serial_number for n in (1, 2))
-    assert len(backups_of(hass, front)) == len(backups_of(hass, back)) == 1
+    assert len(backups_of(hass, front, vh_entry)) == len(backups_of(hass, back, vh_entry)) == 1
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
     device = camera_device(hass, vh_entry, 2)
     nvr.channels.pop()  # Back was unplugged from the recorder for good
     await clock.advance(timedelta(seconds=61))
     assert await remove_device(client, vh_entry, device.id)
-    assert backups_of(hass, back) == []
+    assert backups_of(hass, back, vh_entry) == []
     assert back not in vh_entry.data[settings.CONF_CAMERA_SETTINGS]
-    assert len(backups_of(hass, front)) == 1  # the other camera's stay
+    assert len(backups_of(hass, front, vh_entry)) == 1  # the other camera's stay
     await hass.config_entries.async_remove(vh_entry.entry_id)
     await hass.async_block_till_done()
-    assert backups_of(hass, front) == []
+    assert backups_of(hass, front, vh_entry) == []
 
 
 async def test_a_recorder_without_the_settings_says_so_in_its_options(

@@ -21,7 +21,7 @@ from .recovery.progress import async_first_login
 from .restore.backups import async_remove_all
 from .restore.record import device_info_from
 from .restore.restorer import Restorer
-from .restore.settings import CONF_CAMERA_SETTINGS
+from .restore.settings import CONF_CAMERA_SETTINGS, SettingsPlace
 from .restore.target import entry_target
 from .services import async_setup_services
 
@@ -90,7 +90,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: HikvisionConfigEntry) -
     if entry.unique_id:
         await async_remove_all(hass, entry.unique_id)
     for serial in entry.data.get(CONF_CAMERA_SETTINGS, {}):  # a recorder's cameras
-        await async_remove_all(hass, serial)
+        await async_remove_all(hass, SettingsPlace(serial, entry.unique_id).folder)
 
 
 async def async_remove_config_entry_device(
@@ -107,8 +107,9 @@ async def async_remove_config_entry_device(
         return False
     serial = device.serial_number
     kept = entry.data.get(CONF_CAMERA_SETTINGS, {})
-    if serial and serial in kept:  # its backups and what it offered go with it
-        await async_remove_all(hass, serial)
+    still = {channel.serial_number for channel in channels.values()}  # moved to another port
+    if serial and serial in kept and serial not in still:  # its backups go with it
+        await async_remove_all(hass, SettingsPlace(serial, entry.unique_id).folder)
         others = {k: v for k, v in kept.items() if k != serial}
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_CAMERA_SETTINGS: others}

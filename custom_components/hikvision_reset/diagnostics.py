@@ -40,12 +40,13 @@ async def _behind(hass: HomeAssistant, entry: HikvisionConfigEntry) -> dict[str,
     data = cameras.coordinator.data
 
     async def settings(camera: ChannelCamera) -> dict[str, Any]:
-        place = camera.restorer.target.settings
+        place = camera.restorer.target.settings()
         if place is None:
             return {"settings_download": None, "backups": []}
         return {
             "settings_download": place.record(entry.data).get(CONF_SETTINGS_DOWNLOAD),
-            "backups": [b.describe() for b in await async_list(hass, place.serial)],
+            "backups": [b.describe() for b in await async_list(hass, place.folder)],
+            "settings_by_route": place.carried,
         }
 
     return {

@@ -52,7 +52,7 @@ class NoBackupOfferedError(NoBackupError):
 
 
 class NoBackupBehindRecorderError(NoBackupError):
-    """A camera behind a recorder: Home Assistant saves no settings of such cameras."""
+    """Behind a recorder, not by a route that carries settings (or no serial listed)."""
 
     key = "no_backup_behind_recorder"
 
@@ -95,6 +95,12 @@ class WrongCameraError(HikvisionError):
     """The address a recorder lists for its camera answers as another device: nothing sent."""
 
     key = "wrong_camera"
+
+
+class CameraSwappedError(WrongCameraError):
+    """The camera's port on its recorder answers as another camera (swapped): nothing sent."""
+
+    key = "camera_swapped"
 
 
 class NoRouteError(HikvisionError):

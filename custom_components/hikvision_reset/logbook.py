@@ -26,7 +26,7 @@ _SETTINGS = {
     "not_offered": "settings not saved: the camera does not offer them",
     "export_password": "settings not saved: the camera gives them only with an export password",
     "skipped": "settings not saved (backup: false)",
-    "behind_recorder": "settings not saved: the recorder only forwards to the camera",
+    "behind_recorder": "settings not saved: not by a route through the recorder that carries them",
 }
 _FIRST_STAGES = ("accepted", "unconfirmed")
 SETTINGS = "settings_backup"

@@ -20,7 +20,7 @@ from ..auth.guard import LoginGuard, RouteGuard
 from ..auth.login import key_from_data
 from ..auth.memory import LoginMemory
 from ..const import DOMAIN, LOGGER, MANUFACTURER
-from ..errors import WrongCameraError
+from ..errors import CameraSwappedError, WrongCameraError
 from ..events import camera_device
 from ..isapi import DeviceInfo, IsapiDeviceBusyError, IsapiError
 from ..isapi.recorder import Channel
@@ -62,6 +62,11 @@ class ChannelCamera:
     def channel(self) -> Channel:
         """The channel as the recorder last listed it."""
         return self.coordinator.data.channels.get(self.number, self._channel)
+
+    @property
+    def serial(self) -> str | None:
+        """Its serial: as listed now, else as last listed (a camera away is listed without)."""
+        return self.channel.serial_number or self.coordinator.serials.get(self.number)
 
     @property
     def name(self) -> str:
@@ -228,16 +233,18 @@ class ChannelCamera:
             return True if state is not None and state.online else None
         return None
 
-    async def _verify(self) -> None:
-        """Before a command by its own address: that address is this camera (its serial).
+    async def _verify(self, way: Way) -> None:
+        """Before a command by its own port: it answers as this camera (the serial listed).
 
-        A recorder's PoE addresses (192.168.254.x) may also be used on the home network.
+        A recorder's PoE addresses (192.168.254.x) may also be used on the home network, and a
+        camera swapped on a port is listed with its serial only at the next poll.
         """
-        if self.way.route is not Route.DIRECT or self.way.client is None:
+        if way.connection is None or way.client is None or not (serial := self.serial):
             return
-        info = await self.way.client.device_info()
-        if info.serial_number != self.channel.serial_number:
-            raise WrongCameraError(self.name)
+        info = await way.client.device_info()
+        if info.serial_number != serial:
+            direct = way.route is Route.DIRECT
+            raise (WrongCameraError if direct else CameraSwappedError)(self.name)
 
     async def _reboot(self) -> object:
         """A restart: the camera's own, or the recorder's per-channel one (documented)."""
@@ -246,47 +253,45 @@ class ChannelCamera:
             return await client.reboot()
         return await self.coordinator.recorder.reboot_channel(self.number)
 
-    def _settings(self) -> SettingsPlace | None:
-        """Where its settings are kept: reached by its own port, and its serial listed.
+    def _settings(self, way: Way) -> SettingsPlace | None:
+        """Where its settings are kept (by serial; none without one), and if its route carries them.
 
-        (Forwarding a configuration file through the recorder is not documented.)
+        Its own port does; forwarding a settings file through the recorder is not documented.
         """
-        serial = self.channel.serial_number
-        return SettingsPlace(serial, behind=True) if self.way.connection and serial else None
+        serial, carried = self.serial, way.connection is not None
+        return SettingsPlace(serial, str(self.entry.unique_id), carried) if serial else None
 
     async def _password_put_back(self, password: str) -> None:
-        """Settings put back bring another password: the recorder is told, and it is kept.
-
-        Told before the camera reboots with it: the recorder would knock with the old one.
-        """
+        """Settings put back bring another password: the recorder is told, and it is kept."""
         try:
             recorder = self.coordinator.recorder
             await self.coordinator.guarded(recorder.set_channel_password(self.number, password))
-        except IsapiError as err:  # the recorder cannot connect: the camera's repair says so
-            LOGGER.debug("%s: the recorder did not take its password: %s", self.name, err)
+        except IsapiError as err:
+            LOGGER.warning("%s: the recorder did not take its password back: %s", self.name, err)
         keep_camera_password(self.hass, self.entry, self.number, password)
 
-    async def _new_password(self, _password: str) -> None:
-        """Back with the password put back: its route (and login) is chosen again."""
+    async def _back(self) -> None:
+        """Back after a restore: its route is chosen again (and its login, if it changed)."""
         await self.async_find_way()
         await self.coordinator.async_request_refresh()
 
     def _target(self) -> Target:
+        way = self.way
         return Target(
             key=f"{self.entry.entry_id}:ch{self.number}",
             name=self.name,
-            client=self.way.client,
+            client=way.client,
             guard=self._guard(),
-            password=self.way.password,
+            password=way.password,
             identity=self.identity,
             about=self.about,
             is_up=self._is_up,
             reboot=self._reboot,
             updated=self.coordinator.async_update_listeners,
-            back=self.coordinator.async_request_refresh,
+            back=self._back,
             timed_out=self.coordinator.async_request_refresh,
-            settings=self._settings(),
+            settings=lambda: self._settings(way),
             password_put_back=self._password_put_back,
-            new_password=self._new_password,
-            verify=self._verify,
+            new_password=lambda _password: self._back(),
+            verify=lambda: self._verify(way),
         )

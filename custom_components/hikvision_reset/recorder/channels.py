@@ -76,6 +76,9 @@ class RecorderCameras:
         pending = await async_get_pending(self.hass)
         key = camera.restorer.target.key
         record = pending.get(RESTORE, key)
+        serial = (record or {}).get("device", {}).get("serial_number")
+        if isinstance(serial, str) and serial != camera.identifier:  # as listed when it was sent
+            self.coordinator.serials.setdefault(camera.number, serial)
         if record is not None and not camera.restorer.resume(record):
             await pending.async_set(RESTORE, key, None)
         if pending.get(JOURNEY, key) is not None:

@@ -71,6 +71,7 @@ class RecorderCoordinator(DataUpdateCoordinator[RecorderState]):
         self.guard = guard
         self.virtual_host: bool | None = None
         self.data = RecorderState()  # nothing known before the first poll
+        self.serials: dict[int, str] = {}  # as last listed: a camera away is listed without
 
     async def guarded[T](self, request: Coroutine[Any, Any, T]) -> T:
         """``request`` in the recorder's own login: not sent while it is refused or locked.
@@ -107,4 +108,5 @@ class RecorderCoordinator(DataUpdateCoordinator[RecorderState]):
             return self.data
         except IsapiError as err:  # unreachable, refused: told; the next interval asks
             raise translated_error(err, self.config_entry.title, UpdateFailed) from err
+        self.serials.update({c.id: c.serial_number for c in channels if c.serial_number})
         return RecorderState({c.id: c for c in channels}, states, self.virtual_host)

@@ -114,7 +114,7 @@ class Restorer:
     async def async_restore_configuration(self, name: str | None = None) -> tuple[str, Backup]:
         """Put saved settings back (the newest, or ``name``): :class:`NoBackupError` if none."""
         chosen, passwords = await async_choose_backup(
-            self.hass, self.entry, self.target.settings, self.target.name, name
+            self.hass, self.entry, self.target.settings(), self.target.name, name
         )
 
         async def send() -> str:
@@ -124,8 +124,6 @@ class Restorer:
             stage, self._password_after = await backups.async_restore_configuration(
                 self.hass, self.client, chosen, passwords
             )
-            if self._password_after and self._password_after != self.target.password:
-                await self.target.password_put_back(self._password_after)  # before its reboot
             return stage
 
         return await self._start("configuration", send), chosen
@@ -165,8 +163,8 @@ class Restorer:
     async def _save_settings(self, wanted: bool) -> None:
         """What becomes of the settings before a restore (see ``settings``)."""
         assert self.last is not None
-        place = self.target.settings
-        if place is None:
+        place = self.target.settings()
+        if place is None or not place.carried:
             told = SettingsBackup.BEHIND_RECORDER
             saved = await async_settings_told(self.hass, self.target.name, told)
         elif wanted:
@@ -224,7 +222,7 @@ class Restorer:
             return False
         self.last, self.in_progress = last, True
         self.rebooting = last.down_at is not None
-        if last.put_back and (place := self.target.settings) is not None:
+        if last.put_back and (place := self.target.settings()) is not None:
             kept = place.backup_passwords(self.entry.data).get(last.put_back)
             self._password_after = kept if isinstance(kept, str) else None
         if last.mode == RestoreMode.FULL:
@@ -256,6 +254,8 @@ class Restorer:
         """Follow the camera through its reboot, then tell how it ended."""
         assert self.last is not None
         resumed = self.last.stage == const.STAGE_INTERRUPTED
+        if self._password_after and (resumed or self._password_after != self.target.password):
+            await self.target.password_put_back(self._password_after)  # (told once more: resumed)
         followed = await async_follow(self.target.is_up, self.last, resumed, self._went_down)
         if followed.online:
             await self._back_online(followed.activated)

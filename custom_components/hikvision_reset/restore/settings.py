@@ -63,18 +63,30 @@ class SettingsBackup(StrEnum):
     NOT_OFFERED = "not_offered"  # the camera gives no configuration file
     EXPORT_PASSWORD = "export_password"  # only with an export password (not supported)
     SKIPPED = "skipped"  # the action was run with backup: false
-    BEHIND_RECORDER = "behind_recorder"  # reached only through its recorder: no file that way
+    BEHIND_RECORDER = "behind_recorder"  # not by a route that carries a file, or no serial
 
 
 @dataclass(frozen=True, slots=True)
 class SettingsPlace:
     """Where one camera's backups and its record are kept.
 
-    Its entry's own camera, or one of a recorder's (``behind``: the entry's per-camera record).
+    Its entry's own camera, or one of a recorder's (``recorder``: that entry's unique id; its
+    record is the entry's per-camera one, its folder apart from any entry of the camera's own).
     """
 
-    serial: str  # the backups' folder
-    behind: bool = False
+    serial: str
+    recorder: str | None = None
+    carried: bool = True  # False: its route cannot carry a settings file (told so, never a lock)
+
+    @property
+    def behind(self) -> bool:
+        """Whether the camera is one of a recorder's."""
+        return self.recorder is not None
+
+    @property
+    def folder(self) -> str:
+        """The name of its backups' folder."""
+        return self.serial if self.recorder is None else f"{self.recorder}_{self.serial}"
 
     def record(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """The camera's part of the entry's data."""
@@ -162,7 +174,7 @@ async def async_save_before_restore(
     taken: Backup | None = None
     if outcome is None:
         try:
-            taken = await async_take(hass, client, place.serial)
+            taken = await async_take(hass, client, place.folder)
         except IsapiTransferError as err:  # it had begun: the camera offers it
             raise BackupFailedError(str(err)) from err
         except (
@@ -211,7 +223,7 @@ async def _async_remember(
     """Keep with the entry what the camera offers, and the password of a new backup."""
     changes: dict[str, Any] = {CONF_SETTINGS_DOWNLOAD: learned(outcome, firmware)}
     if taken is not None:
-        kept = {b.name for b in await async_list(hass, place.serial)}
+        kept = {b.name for b in await async_list(hass, place.folder)}
         passwords = {k: v for k, v in place.backup_passwords(entry.data).items() if k in kept}
         passwords[taken.name] = password
         changes[CONF_BACKUP_PASSWORDS] = passwords
@@ -232,10 +244,10 @@ async def async_choose_backup(
     Raises a :class:`NoBackupError` that says why there is none: its route cannot carry them,
     the camera never offered them, or there is none (by that name).
     """
-    if place is None:
+    if place is None or not place.carried:
         raise NoBackupBehindRecorderError(camera)
     try:
-        chosen = await async_choose(hass, place.serial, name)
+        chosen = await async_choose(hass, place.folder, name)
     except NoBackupError as err:
         if place.offers_none(entry.data):  # nothing can ever have been saved
             raise NoBackupOfferedError(str(err)) from err

@@ -61,9 +61,9 @@ class Target:
     updated: Callable[[], None]  # its entities listen
     back: Callable[[], Awaitable[None]]  # what follows when it is back online
     timed_out: Callable[[], Awaitable[None]]  # what follows when it did not come back
-    settings: SettingsPlace | None  # None: its settings cannot be saved by its route (told so)
-    # Settings put back bring another password: at once (the camera reboots with it), and once
-    # the camera is back (Home Assistant logs in with it from then on).
+    settings: Callable[[], SettingsPlace | None]  # where its settings are kept (None: nowhere)
+    # Settings put back bring another password: as its reboot is followed (told to whoever else
+    # logs in to it; again after a restart), and once it is back (Home Assistant's login).
     password_put_back: Callable[[str], Awaitable[None]]
     new_password: Callable[[str], Awaitable[None]]
     verify: Callable[[], Awaitable[None]] | None = None  # before a command: is it this camera?
@@ -112,7 +112,7 @@ def entry_target(
         updated=coordinator.async_update_listeners,
         back=coordinator.async_refresh,
         timed_out=coordinator.async_request_refresh,
-        settings=SettingsPlace(str(entry.unique_id)),
+        settings=lambda: SettingsPlace(str(entry.unique_id)),
         password_put_back=password_put_back,
         new_password=new_password,
     )
