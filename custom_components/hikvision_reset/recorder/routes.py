@@ -72,7 +72,11 @@ def recorder_camera_password(entry: ConfigEntry[Any]) -> str:
 def keep_camera_password(
     hass: HomeAssistant, entry: ConfigEntry[Any], channel: int, password: str
 ) -> None:
-    """The camera on ``channel`` has ``password`` from now on (kept only if not the default)."""
+    """The camera on ``channel`` has ``password`` from now on.
+
+    The recorder's camera password is not kept as the camera's own: such a camera follows that
+    option when the person changes it (as the recorder's PoE cameras do).
+    """
     passwords = dict(entry.options.get(CONF_CHANNEL_PASSWORDS, {}))
     if password == recorder_camera_password(entry):
         passwords.pop(str(channel), None)
