@@ -213,6 +213,8 @@ async def shown(hass: HomeAssistant, result: Mapping[str, Any], language: str = 
         assert_sentence(out.errors[field_name], key)
     for option in result.get("menu_options") or []:
         out.options[option] = fill(texts[f"{prefix}.menu_options.{option}"], placeholders)
+    if result["type"] == "progress":  # the dialog's text while it waits
+        out.description = fill(texts[f"{base}.progress.{result['progress_action']}"], placeholders)
     return out
 
 

@@ -338,6 +338,9 @@ def test_exchange_key_is_pkcs1_der_of_1024_bits() -> None:
         open_activation(random_text, sadp.seal_password(random_text, "x", KeyMode.HEX), "ascii")
         is None
     )
+    # A random string too short for a hex key: that reading cannot apply (nothing is sent).
+    with pytest.raises(IsapiInvalidResponseError):
+        sadp.seal_password(secrets.token_hex(10), NEW_PASSWORD, KeyMode.HEX)
 
 
 # ---- the parser under hostile input -----------------------------------------------------------

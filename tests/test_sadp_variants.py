@@ -35,14 +35,15 @@ async def reset_and_activate(
 
 async def journey_home(
     hass: HomeAssistant, http: TestClient, camera: SimulatedCamera, responder: SadpResponder
-) -> Journey:
-    """The whole journey with the suggested settings."""
+) -> tuple[Journey, str]:
+    """The whole journey with the suggested settings; what its wait said."""
     journey = await reset_and_activate(hass, http, camera)
     assert journey.last["step_id"] == "move", journey.last
     form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
     await journey.send(form)
+    waiting = (await journey.seen()).description
     await wait_progress(journey)
-    return journey
+    return journey, waiting
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,14 @@ async def test_the_way_home_with_each_variant(
     sadp_responder.cameras.append(camera)
     entry = await broken_entry(hass, camera)
     old = (camera.host, camera.port)
-    journey = await journey_home(hass, http, camera, sadp_responder)
+    journey, waiting = await journey_home(hass, http, camera, sadp_responder)
+    target = f"127.0.0.1:{sadp_responder.port}"
+    # The person is told which of the single-source forms were used.
+    assert waiting.endswith(
+        f" Over SADP, Home Assistant used: activate {learned['key_mode']}; update "
+        f"{learned['update_layout']}; to {target} (how a camera reads these is documented by one "
+        "source only)."
+    )
     assert (await journey.seen()).description == (
         "The camera is activated with the new password and back in Home Assistant."
     )
@@ -83,7 +91,6 @@ async def test_the_way_home_with_each_variant(
     assert (camera.host, camera.port) == old
     await settle(hass)
     assert entry.state is ConfigEntryState.LOADED
-    target = f"127.0.0.1:{sadp_responder.port}"
     assert entry.data["sadp"] == {**learned, "target": target}
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["sadp"] == {**learned, "target": target}
@@ -94,7 +101,7 @@ async def test_the_way_home_with_each_variant(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     before = dict(sadp_responder.requests)
-    journey = await journey_home(hass, http, camera, sadp_responder)
+    journey, _ = await journey_home(hass, http, camera, sadp_responder)
     assert journey.last["reason"] == "recovered"
     assert sadp_responder.requests["update"] - before["update"] == 1
     assert sadp_responder.requests["activate"] - before["activate"] == 1

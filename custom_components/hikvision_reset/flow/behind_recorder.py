@@ -22,7 +22,7 @@ import voluptuous as vol
 
 from .. import const
 from ..auth.login import client_from_data, key_from_data
-from ..const import DOMAIN, LOGGER
+from ..const import DEFAULT_USERNAME, DOMAIN, LOGGER
 from ..events import async_fire_restore_event
 from ..isapi import (
     IsapiAuthenticationError,
@@ -185,7 +185,7 @@ class BehindRecorderRepairFlow(RepairsFlow):
             field = "base"
             if user_input[CONF_WHICH] == WHICH_NEW:
                 password, field = user_input.get(CONF_NEW_PASSWORD) or "", CONF_NEW_PASSWORD
-            user = self.camera.channel.user_name or "admin"
+            user = self.camera.channel.user_name or DEFAULT_USERNAME
             if problem := password_problem(password, user):  # the recorder's may break it too
                 errors[field] = f"weak_{problem}"
             if not errors:

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigFlow
-from homeassistant.const import (
-    CONF_HOST,
-)
+from homeassistant.const import CONF_HOST, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from ..const import CONF_MODEL, DEFAULT_PORT, HARD_RESET_ADDRESS
+from ..const import CONF_MODEL, DEFAULT_PORT, DEFAULT_USERNAME, HARD_RESET_ADDRESS
 from ..isapi import DeviceInfo
 from ..isapi.sadp import SadpDevice
 from ..restore.backups import Backup
@@ -35,6 +33,7 @@ class JourneyState:
     new_password: str | None = None  # the password Home Assistant gave it (this journey, or
     # a journey a restart cut short)
     activated_by: str | None = None  # "isapi" (its web port answered) or "sadp"
+    sadp_used: dict[str, str] = field(default_factory=dict)  # the SADP forms used, to tell
     searched: bool = False  # SADP was asked for the entry's camera
     soft_checked: bool = False  # the camera's own password reset was looked for
     wait_at: tuple[str | None, int] = (None, DEFAULT_PORT)  # None: wherever DHCP put it
@@ -71,8 +70,14 @@ class Journey:
         return self.flow._get_reauth_entry()
 
     def connection(self) -> dict[str, Any]:
-        """The connection settings the journey starts from."""
-        return dict(self.state.new_connection) if self.adding else dict(self.entry.data)
+        """The connection settings the journey starts from.
+
+        A reset camera has one account, ``admin`` (activated with the new password): whatever
+        account Home Assistant used before, the journey and the entry go on with that one.
+        """
+        if self.adding:
+            return dict(self.state.new_connection)
+        return {**self.entry.data, CONF_USERNAME: DEFAULT_USERNAME}
 
     def start_adding(self, device: SadpDevice) -> None:
         """Adding ``device``, found by the search: the entry it will have, before activation."""

@@ -86,6 +86,8 @@ class WayHome:
                 hass, connection, state.device, password
             )
             self._learn(learned)
+            if state.activated_by == "sadp":
+                state.sadp_used.update(activate=learned["key_mode"], to=learned["target"])
         else:  # found at an address the user gave: its web port answers
             data = {**connection, CONF_HOST: state.host, CONF_PASSWORD: password}
             await client_from_data(hass, data).activate(password)
@@ -127,9 +129,12 @@ class WayHome:
         if user_input is not None:
             settings = network_settings(user_input)
             try:
-                self._learn(
-                    await async_move(self.journey.hass, connection, device, password, settings)
+                learned = await async_move(
+                    self.journey.hass, connection, device, password, settings
                 )
+                self._learn(learned)
+                layout = learned["update_layout"] if device.salt else "md5"
+                self.state.sadp_used.update(update=layout, to=learned["target"])
                 if not self.journey.adding:
                     await async_keep_moved(self.journey.hass, self.journey.entry, settings)
             except AddressTakenError:
@@ -193,11 +198,17 @@ class WayHome:
         if state.wait_task is None:
             state.wait_task = self.journey.hass.async_create_task(self._until_home())
         if not state.wait_task.done():
+            # The single-source SADP forms used are said (the diagnostics keep them too).
+            used = "; ".join(
+                f"{what} {state.sadp_used[what]}"
+                for what in ("activate", "update", "to")
+                if what in state.sadp_used
+            )
             return self.flow.async_show_progress(
                 step_id="wait_back",
-                progress_action="wait_back",
+                progress_action="wait_back_sadp" if used else "wait_back",
                 progress_task=state.wait_task,
-                description_placeholders=self.journey.placeholders(),
+                description_placeholders=self.journey.placeholders(sadp=used),
             )
         try:
             state.home_data = state.wait_task.result()

@@ -13,7 +13,8 @@ from typing import Any, Final
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant
 
-from ..auth.login import client_from_data, username_of
+from ..auth.login import client_from_data
+from ..const import DEFAULT_USERNAME
 from ..errors import AddressTakenError
 from ..isapi import DeviceInfo, IsapiAuthenticationError, IsapiError, IsapiNotActivatedError
 from ..isapi.sadp import KeyMode, NetworkSettings, SadpDevice, SadpOutcome, UpdateLayout
@@ -110,7 +111,7 @@ async def async_move(
         device,
         password,
         settings,
-        username=username_of(connection),
+        username=DEFAULT_USERNAME,  # a reset camera's one account (the source's too)
         layouts=_first(
             learned.get("update_layout"), (UpdateLayout.UUID_TAIL, UpdateLayout.ZERO_TAIL)
         ),

@@ -59,9 +59,12 @@ def open_exchange_code(key: rsa.RSAPrivateKey, code: str) -> str:
 def _aes_key(random: str, mode: KeyMode) -> bytes:
     if mode is KeyMode.HEX:
         try:
-            return bytes.fromhex(random[:32])
+            key = bytes.fromhex(random[:32])
         except ValueError as err:
             raise IsapiInvalidResponseError("random string is not hex") from err
+        if len(key) != 16:  # fewer than 32 hex digits: no AES-128 key this way
+            raise IsapiInvalidResponseError("random string too short for a hex key")
+        return key
     return random[:16].encode()
 
 
