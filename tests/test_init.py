@@ -220,12 +220,21 @@ async def test_locked_account_at_setup(
 # One model per table entry, and what the person must read: the step, the place of the button,
 # how long to hold it (English, then German).
 HOLD = "15\u201320 seconds"
+HOLD_DE = {
+    HOLD: "15\u201320 Sekunden",
+    "30 or more": "30 oder mehr",
+    "about 10 seconds": "etwa 10 Sekunden",
+    "24\u201348 hours": "24\u201348 Stunden",
+}
 GUIDES = {
     "DS-2CD2086G2-I": ("reset_button", "close to the slot", HOLD, "nahe am Steckplatz"),
-    "DS-2CD2143G2-I": ("reset_button", "on a dome, unscrew the cover", HOLD, "Dome"),
-    "DS-2CD2343G2-I": ("reset_turret", "unscrew the clear front cover", HOLD, "Turret"),
-    "DS-2CD2347G2-LU": ("reset_turret", "On some turrets", HOLD, "Turret"),
-    "DS-2CD2386G2-ISU/SL": ("reset_turret", "close to the slot", HOLD, "Turret"),
+    "DS-2CD2143G2-I": ("reset_button", "usually close to the slot", HOLD, "nahe am Steckplatz"),
+    "DS-2CD2343G2-I": ("reset_turret", "Sources disagree for turrets", HOLD, "widersprechen"),
+    "DS-2CD2347G2-LU": ("reset_turret", "fully taken apart", "30 or more", "30 oder mehr"),
+    "DS-2CD2386G2-ISU/SL": ("reset_turret", "close to the slot", HOLD, "ganz zerlegt"),
+    "DS-2CD2146G2-I": ("reset_datasheet", "does not say where", HOLD, "Datenblatt"),
+    "DS-2CD2146G2-ISU": ("reset_datasheet", "protective cover", HOLD, "Schutzabdeckung"),
+    "DS-2CD2786G2-IZS": ("reset_datasheet", "main board", HOLD, "Hauptplatine"),
     "DS-2CD2955FWD-IS": ("reset_fisheye", "Memory Card/Reset", "about 10 seconds", "10 Sekunden"),
     "DS-2CD2626G2-IZS": ("reset_datasheet", "does not say where", HOLD, "Datenblatt"),
     "DS-2CD5546G0-IZS": ("reset_datasheet", "datasheet", HOLD, "Datenblatt"),
@@ -265,7 +274,8 @@ async def test_each_model_shows_its_own_reset_steps(
     assert "{" not in english.title + english.description
     deutsch = await shown(hass, result, "de")
     assert model in deutsch.description
-    assert german in deutsch.description
+    assert german in deutsch.description  # where the button is (or what it says of it)
+    assert HOLD_DE[hold] in deutsch.description  # and how long, as the person reads it
     assert "{" not in deutsch.title + deutsch.description
     guide = reset_guide.guide_for(model)
     assert events[0].data["reset_guide"] == guide.kind

@@ -35,8 +35,16 @@ _HIKVISION_DOCS: Final = (
 # on or rebooting to restore the default settings".
 _FISHEYE_GUIDE: Final = f"{_HIKVISION_DOCS}50131734/50131734_ins/50131734_ins.md"
 # Datasheets: "Hardware Reset | Yes"; "Reset via reset button on camera body".
+_DS_2CD2146G2: Final = f"{_HIKVISION_DOCS}50156087/50156087_pro/50156087_pro.md"
 _DS_2CD2626G2: Final = f"{_HIKVISION_DOCS}50151794/50151794_pro/50151794_pro.md"
+_DS_2CD2786G2: Final = f"{_HIKVISION_DOCS}50457052/50457052_pro/50457052_pro.md"
 _DS_2CD5546G0: Final = f"{_HIKVISION_DOCS}50149607/50149607_pro/50149607_pro.md"
+# IP cameras in general: "the reset button is typically situated near the memory card slot";
+# "often located close to the SD card slot and usually under a protective cover".
+_GENERAL: Final = "https://www.vikylin.com/how-to-factory-reset-hikvision-camera/"
+_SD_COVER: Final = "https://connectec.uk/forum/29/how-do-i-reset-a-hikvision-ip-cctv-camera"
+# SADP's Forgot Password: the answer from Hikvision support expires (24 h, or 48 h here).
+_SADP_EXPIRY: Final = "https://dir.lv/en/security-technologies/hikvision-factory-reset.html"
 # A DS-7616NI-E2 recorder manual: "you can reset the password by importing the GUID file".
 _RECORDER_GUID: Final = (
     "https://www.manualshelf.com/manual/hikvision/ds-7616ni-e2-16p-4tb/user-manual-english/"
@@ -64,12 +72,16 @@ TABLE: Final[tuple[tuple[str, ResetGuide], ...]] = (
     ("DS-2CD2347G2-LU", _TURRET),
     ("DS-2CD2386G2-ISU/SL", _TURRET),
     ("DS-2CD29*", ResetGuide("reset_fisheye", "button", (_FISHEYE_GUIDE,))),
+    ("DS-2CD2146G2-I", ResetGuide("reset_datasheet", "button", (_DS_2CD2146G2,))),
+    ("DS-2CD2146G2-ISU", ResetGuide("reset_datasheet", "button", (_DS_2CD2146G2,))),
     ("DS-2CD2626G2-IZS", ResetGuide("reset_datasheet", "button", (_DS_2CD2626G2,))),
+    ("DS-2CD2786G2-IZS", ResetGuide("reset_datasheet", "button", (_DS_2CD2786G2,))),
     ("DS-2CD5546G0-IZS", ResetGuide("reset_datasheet", "button", (_DS_2CD5546G0,))),
     ("DS-2CD5546G0-IZHS", ResetGuide("reset_datasheet", "button", (_DS_2CD5546G0,))),
-    ("DS-76*", ResetGuide("reset_sadp", "sadp", (_RECORDER_GUID,))),
+    ("DS-76*", ResetGuide("reset_sadp", "sadp", (_RECORDER_GUID, _SADP_EXPIRY))),
 )
-DEFAULT: Final = ResetGuide("reset_unknown", "unknown")
+# The general text says only what sources say of Hikvision cameras in general (turrets too).
+DEFAULT: Final = ResetGuide("reset_unknown", "unknown", (_GENERAL, _SD_COVER, _TURRETS))
 STEPS: Final = frozenset({DEFAULT.step, *(guide.step for _, guide in TABLE)})
 
 
