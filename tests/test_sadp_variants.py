@@ -156,3 +156,53 @@ async def test_activation_refused_in_both_readings_says_what_to_do(
     )
     assert sadp_responder.requests["activate"] == 2
     assert not camera.active
+
+
+async def test_a_mute_group_and_the_other_layout_still_bring_the_camera_home(
+    hass: HomeAssistant,
+    http: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The camera's web port answers after the reset (it is activated there, so SADP has learned
+    nothing), the group destination is mute, and the firmware wants the zero tail: the first
+    submit spends its two sends on the mute group and the refused layout, and says so; the next
+    one goes where the camera answered, in the other layout, and it comes home."""
+    camera.salt, camera.salted_tail = SALT, "zeros"
+    sadp_responder.cameras.append(camera)
+    mute = SadpResponder([camera])
+    await mute.start()
+    mute.silent = True
+    group, heard = f"127.0.0.1:{mute.port}", f"127.0.0.1:{sadp_responder.port}"
+    monkeypatch.setenv("HIKVISION_RESET_SADP_TARGETS", f"{group},{heard}")
+    try:
+        entry = await broken_entry(hass, camera)
+        await camera.hard_reset("127.0.0.1")
+        camera.listening, camera.port = True, 0  # its web port answers, at another port
+        await camera.start()
+        journey = await Journey.open(hass, http, entry)
+        await journey.send({"next_step_id": "reset_steps"})
+        await journey.send({})
+        await journey.send({"new_password": NEW_PASSWORD})
+        assert sadp_responder.requests["activate"] == 0  # activated by its web port
+        assert journey.last["step_id"] == "move", journey.last
+        form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+        await journey.send(form)
+        assert (await journey.seen()).errors["base"] == (
+            "The camera refused its new password with the network settings in the form Home "
+            "Assistant sent (uuid_tail; 2 of the camera's six attempts used: after six wrong ones "
+            "it refuses new settings for 30 minutes). How a camera reads it is documented by one "
+            "source only: press Submit to send it in the other form."
+        )
+        assert (mute.requests["update"], sadp_responder.requests["update"]) == (1, 1)
+        await journey.send(form)
+        waiting = (await journey.seen()).description
+        assert f"update zero_tail; to {heard}" in waiting  # what was used, said
+        await wait_progress(journey)
+        assert journey.last["reason"] == "recovered"
+        assert (mute.requests["update"], sadp_responder.requests["update"]) == (1, 2)
+        assert camera.sadp_failures <= 1
+        assert entry.data["sadp"] == {"target": heard, "update_layout": "zero_tail"}
+    finally:
+        mute.close()

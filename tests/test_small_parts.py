@@ -16,7 +16,12 @@ from custom_components.hikvision_reset.isapi import (
     IsapiAuthenticationError,
 )
 from custom_components.hikvision_reset.logbook import async_describe_events
-from custom_components.hikvision_reset.recovery.reset_guide import TABLE, ResetGuide, guide_for
+from custom_components.hikvision_reset.recovery.reset_guide import (
+    DEFAULT,
+    TABLE,
+    ResetGuide,
+    guide_for,
+)
 
 
 async def test_lock_is_remembered_until_it_expires(
@@ -51,7 +56,9 @@ def test_every_reset_guide_entry_cites_a_public_source() -> None:
     for pattern, guide in TABLE:
         assert guide.sources, pattern
         assert all(source.startswith("https://") for source in guide.sources), pattern
-    assert guide_for(None) == guide_for("DS-2CD2086G2-IU") == ResetGuide("reset_unknown", "unknown")
+    assert guide_for(None) == guide_for("DS-2CD2086G2-IU") == DEFAULT
+    assert DEFAULT.step == "reset_unknown"
+    assert DEFAULT.sources  # the general text says only what sources say of cameras in general
     # Case, spaces and a lens suffix do not matter; a series pattern takes the whole series.
     assert guide_for(" ds-2cd2086g2-i (2.8mm)").step == "reset_button"
     assert guide_for("DS-2CD2955FWD-IS").step == "reset_fisheye"

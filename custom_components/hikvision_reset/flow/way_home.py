@@ -19,7 +19,13 @@ from ..errors import AddressTakenError
 from ..isapi import IsapiConnectionError, IsapiError, IsapiRiskyPasswordError
 from ..isapi.activation import password_problem
 from ..isapi.sadp import SadpCommandFailedError, SadpTimeoutError
-from ..recovery.bring_home import CONF_SADP, async_activate, async_move, async_wait_back
+from ..recovery.bring_home import (
+    CONF_SADP,
+    async_activate,
+    async_move,
+    async_wait_back,
+    learned_from_refusal,
+)
 from ..recovery.network import async_guess_home, async_guess_settings
 from ..recovery.progress import async_keep_moved, async_keep_password, keep_learned
 from ..recovery.sadp import async_find
@@ -142,10 +148,17 @@ class WayHome:
             except SadpTimeoutError:
                 errors["base"] = "sadp_no_answer"
             except SadpCommandFailedError as err:
+                self._learn(learned_from_refusal(connection.get(CONF_SADP) or {}, err))
                 errors["base"] = "move_refused"
                 if err.retries_left is not None:  # the camera said how many remain
                     errors["base"] = "move_refused_left"
-                refused = {"tried": str(err.sent), "attempts": str(err.retries_left)}
+                if device.salt and len(err.tried) < 2 and err.retries_left != 0:
+                    errors["base"] = "move_refused_other"  # the other form goes next time
+                refused = {
+                    "tried": str(err.sent),
+                    "attempts": str(err.retries_left),
+                    "forms": ", ".join(err.tried),
+                }
             except IsapiError:
                 errors["base"] = "move_failed"
             else:

@@ -17,13 +17,22 @@ from ..auth.login import client_from_data
 from ..const import DEFAULT_USERNAME
 from ..errors import AddressTakenError
 from ..isapi import DeviceInfo, IsapiAuthenticationError, IsapiError, IsapiNotActivatedError
-from ..isapi.sadp import KeyMode, NetworkSettings, SadpDevice, SadpOutcome, UpdateLayout
+from ..isapi.sadp import (
+    KeyMode,
+    NetworkSettings,
+    SadpCommandFailedError,
+    SadpDevice,
+    SadpOutcome,
+    UpdateLayout,
+)
 from .network import REACH_TIMEOUT, async_address_answers
 from .sadp import address_of, sadp_client
 
 # What worked with this camera over SADP (kept with the entry, tried first next time):
-# {"key_mode": KeyMode, "update_layout": UpdateLayout, "target": "host:port"}.
+# {"key_mode": KeyMode, "update_layout": UpdateLayout, "target": "host:port"}, and the layouts
+# a camera refused since (tried last).
 CONF_SADP: Final = "sadp"
+UPDATE_REFUSED: Final = "update_refused"
 # How long a camera may take to come back at its new address after an update (it restarts its
 # network stack; some firmware reboots).
 BACK_TIMEOUT: Final = 180.0
@@ -40,9 +49,12 @@ def device_data(connection: dict[str, Any], device: SadpDevice, password: str) -
     }
 
 
-def _first[T: str](known: str | None, choices: tuple[T, ...]) -> tuple[T, ...]:
-    """``choices`` with the one that worked last time (``known``) first."""
-    return tuple(sorted(choices, key=lambda choice: choice != known))
+def _first[T: str](
+    known: str | None, choices: tuple[T, ...], refused: object = ()
+) -> tuple[T, ...]:
+    """``choices`` with the one that worked last time (``known``) first, refused ones last."""
+    gone = set(refused) if isinstance(refused, list | tuple) else set()
+    return tuple(sorted(choices, key=lambda choice: (choice in gone, choice != known)))
 
 
 def _learned_target(learned: dict[str, Any]) -> tuple[str, int] | None:
@@ -55,6 +67,22 @@ def learned_sadp(learned: dict[str, Any], outcome: SadpOutcome, variant_key: str
     updated = {**learned, "target": f"{outcome.target[0]}:{outcome.target[1]}"}
     if outcome.variant is not None:
         updated[variant_key] = outcome.variant
+    updated.pop(UPDATE_REFUSED, None)
+    return updated
+
+
+def learned_from_refusal(learned: dict[str, Any], err: SadpCommandFailedError) -> dict[str, Any]:
+    """What a refused command teaches: where the camera answers, and the layouts it refused.
+
+    The next submit sends the other layout first; nothing is sent again here.
+    """
+    updated = dict(learned)
+    if err.target is not None:
+        updated["target"] = f"{err.target[0]}:{err.target[1]}"
+    if err.command == "update":
+        known = updated.get(UPDATE_REFUSED)
+        refused = [*known] if isinstance(known, list) else []
+        updated[UPDATE_REFUSED] = [*refused, *(t for t in err.tried if t not in refused)]
     return updated
 
 
@@ -113,7 +141,9 @@ async def async_move(
         settings,
         username=DEFAULT_USERNAME,  # a reset camera's one account (the source's too)
         layouts=_first(
-            learned.get("update_layout"), (UpdateLayout.UUID_TAIL, UpdateLayout.ZERO_TAIL)
+            learned.get("update_layout"),
+            (UpdateLayout.UUID_TAIL, UpdateLayout.ZERO_TAIL),
+            learned.get(UPDATE_REFUSED),
         ),
         first_target=_learned_target(learned),
     )

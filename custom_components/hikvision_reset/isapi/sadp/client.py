@@ -48,7 +48,7 @@ class SadpCommandFailedError(SadpError):
 
     ``tried``: the variants sent (key readings, password layouts), in order; ``sent``: how many
     times the command reached for the device; ``retries_left``: what the device said remains,
-    when it said so.
+    when it said so; ``target``: where it answered (the next command goes there first).
     """
 
     def __init__(
@@ -59,6 +59,7 @@ class SadpCommandFailedError(SadpError):
         tried: tuple[str, ...] = (),
         sent: int = 1,
         retries_left: int | None = None,
+        target: Address | None = None,
     ) -> None:
         """Keep what the device said and what was tried."""
         super().__init__(f"{command}: the device answered {result or 'nothing'}")
@@ -67,6 +68,7 @@ class SadpCommandFailedError(SadpError):
         self.tried = tried
         self.sent = sent
         self.retries_left = retries_left
+        self.target = target
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,17 @@ class SadpOutcome:
     sent: int  # sends it took (each one of the device's attempts, for a password)
 
 
-def _refusal(command: str, reply: SadpReply, tried: list[str], sent: int) -> SadpCommandFailedError:
+def _refusal(
+    command: str, reply: SadpReply, tried: list[str], sent: int, target: Address
+) -> SadpCommandFailedError:
     """The error of a refused command, with what was tried and what the device said."""
     return SadpCommandFailedError(
-        command, reply.result or "", tried=tuple(tried), sent=sent, retries_left=reply.retries_left
+        command,
+        reply.result or "",
+        tried=tuple(tried),
+        sent=sent,
+        retries_left=reply.retries_left,
+        target=target,
     )
 
 
@@ -177,7 +186,7 @@ class SadpClient(SadpTransport):
             tried.append(str(mode))
             if answer.result == _SUCCESS:
                 return SadpOutcome(str(mode), target, 2 - budget[0])
-            refusal = _refusal("activate", answer, tried, 2 - budget[0])
+            refusal = _refusal("activate", answer, tried, 2 - budget[0], target)
         if refusal is None:
             raise IsapiInvalidResponseError("exchangecode: no key reading fits the random string")
         raise refusal
@@ -216,7 +225,7 @@ class SadpClient(SadpTransport):
             tried.append(str(layout or "md5"))
             if reply.result == _SUCCESS:
                 return SadpOutcome(None if layout is None else str(layout), target, 2 - budget[0])
-            refusal = _refusal("update", reply, tried, 2 - budget[0])
+            refusal = _refusal("update", reply, tried, 2 - budget[0], target)
             if refusal.retries_left == 0:  # the camera says it takes no more: stop
                 break
             targets = (target,)  # it answered there: the other layout goes there too
