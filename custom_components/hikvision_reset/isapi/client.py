@@ -1,4 +1,8 @@
-"""The async ISAPI client: one instance per device, over an injected aiohttp session."""
+"""The async ISAPI client: one instance per device, over an injected aiohttp session.
+
+Invariants: a refused login is never retried, a destructive call never resent; answers are
+bounded in size and time. One module: every call shares one digest exchange and its lock.
+"""
 
 from __future__ import annotations
 
@@ -61,11 +65,10 @@ _BINARY: Final = "application/octet-stream"
 
 
 class IsapiClient:
-    """Talks to one Hikvision device over ISAPI.
+    """Talks to one Hikvision device over ISAPI (the module's invariants hold).
 
     Digest authentication is aiohttp's ``DigestAuthMiddleware``: after the first challenge the
-    credentials are sent pre-emptively, so later calls cost one request each. A login the device
-    refuses is never retried, and destructive calls (restore, reboot) are never resent.
+    credentials are sent pre-emptively, so later calls cost one request each.
     """
 
     def __init__(
