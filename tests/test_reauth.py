@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, CONF_PORT
+from homeassistant.const import CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -27,6 +27,7 @@ from .helpers import (
     Journey,
     broken_entry,
     device_id,
+    entry_for,
     settle,
     wait_progress,
 )
@@ -299,6 +300,36 @@ async def test_hard_reset_camera_out_of_reach_comes_all_the_way_home(
     assert [e.data["stage"] for e in restore_events] == ["recovered"]
     assert camera.failed_logins == 1  # setup's, before the journey: none after
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+
+async def test_an_entry_of_another_account_comes_home_as_admin(
+    hass: HomeAssistant,
+    http: TestClient,
+    camera: SimulatedCamera,
+    sadp_responder: SadpResponder,
+) -> None:
+    """Home Assistant used an operator account; after the reset only ``admin`` exists: the
+    journey activates and moves it as admin, and the entry goes on with that account."""
+    sadp_responder.cameras.append(camera)
+    entry = entry_for(camera)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_USERNAME: "ha-operator"})
+    await hass.config_entries.async_setup(entry.entry_id)  # the camera knows no such user
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    await camera.hard_reset("127.0.0.1")
+    journey = await Journey.open(hass, http, entry)
+    await journey.send({"next_step_id": "reset_steps"})
+    await journey.send({})
+    await journey.send({"new_password": NEW_PASSWORD})
+    form = {f["name"]: f.get("default") for f in journey.last["data_schema"]}
+    await journey.send(form)
+    await wait_progress(journey)
+    assert journey.last["reason"] == "recovered"
+    await settle(hass)
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.data[CONF_USERNAME] == "admin"
+    assert camera.failed_logins == 1  # setup's, with the operator account: none after
 
 
 async def test_camera_not_found_then_found(
