@@ -52,10 +52,14 @@ RESTORE = "button.garage_restore_defaults"
 SENSOR = "sensor.garage_last_restore"
 
 
-async def restart(hass: HomeAssistant) -> None:
-    """What a restart does to the integration (see the module's docstring)."""
+async def restart(hass: HomeAssistant, *, dump: bool = True) -> None:
+    """What a restart does to the integration (see the module's docstring).
+
+    ``dump`` False: a power cut (Home Assistant could not dump its states when it stopped).
+    """
     states = restore_state.async_get(hass)
-    await states.async_dump_states()
+    if dump:
+        await states.async_dump_states()
     for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN):
         hass.config_entries.flow.async_abort(flow["flow_id"])
     entries = hass.config_entries.async_entries(DOMAIN)
@@ -96,6 +100,22 @@ async def test_the_last_restore_is_still_shown_after_a_restart(
     assert loaded_entry.state is ConfigEntryState.LOADED
     after = attributes(hass)
     assert after == before  # was: "unknown"
+    assert after["settings_backup"] == "saved"
+    assert camera.requests[PUT_RESET] == 1
+
+
+async def test_the_last_restore_is_still_shown_after_a_power_cut(
+    hass: HomeAssistant, camera: SimulatedCamera, loaded_entry: MockConfigEntry
+) -> None:
+    """No state was dumped (the power went): the last restore, kept the moment it ended, is."""
+    before = await restored(hass)
+    await restart(hass, dump=False)
+    after = attributes(hass)
+    assert (after["state"], after["stage"], after["mode"]) == (
+        before["state"],
+        "online",
+        "basic",
+    )  # was: "unknown"
     assert after["settings_backup"] == "saved"
     assert camera.requests[PUT_RESET] == 1
 

@@ -1,9 +1,11 @@
 """What is under way with a camera, kept across restarts: a restore being followed, a way home.
 
 Invariants: a record is written before the step it protects goes on (a restore before its PUT,
-a password the moment a camera accepts it), and removed when the work ends; what is here after a
-restart is resumed, never sent again. Stored in ``.storage/hikvision_reset.pending`` (private:
-a camera added from the search keeps the password Home Assistant set until its entry exists).
+a password the moment a camera accepts it), and removed when the work ends (a restore's becomes
+the camera's last one, which *Last restore* shows after a restart that dumped no states); what
+is under way here after a restart is resumed, never sent again. Stored in
+``.storage/hikvision_reset.pending`` (private: a camera added from the search keeps the password
+Home Assistant set until its entry exists).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ STORAGE_KEY: Final = f"{DOMAIN}.pending"
 RESTORE: Final = "restore"
 JOURNEY: Final = "journey"
 ADDITION: Final = "addition"
+LAST: Final = "last"  # per camera: the last restore that ended (a power cut dumps no states)
 
 PENDING_KEY: HassKey[Pending] = HassKey(f"{DOMAIN}_pending")
 _LOAD_LOCK: HassKey[asyncio.Lock] = HassKey(f"{DOMAIN}_pending_lock")
@@ -38,7 +41,8 @@ class Pending:
             hass, STORAGE_VERSION, STORAGE_KEY, private=True
         )
         self._data: dict[str, dict[str, Any]] = {
-            kind: dict((stored or {}).get(kind) or {}) for kind in (RESTORE, JOURNEY, ADDITION)
+            kind: dict((stored or {}).get(kind) or {})
+            for kind in (RESTORE, JOURNEY, ADDITION, LAST)
         }
 
     def get(self, kind: str, key: str) -> dict[str, Any] | None:
@@ -53,6 +57,13 @@ class Pending:
                 return
         else:
             self._data[kind][key] = record
+        await self._store.async_save(self._data)
+
+    async def async_end(self, key: str, last: dict[str, Any] | None) -> None:
+        """A restore is over: nothing to resume; ``last`` is what it ended as (one save)."""
+        self._data[RESTORE].pop(key, None)
+        if last is not None:
+            self._data[LAST][key] = last
         await self._store.async_save(self._data)
 
     @callback

@@ -1,8 +1,9 @@
 """The last restore started from Home Assistant (kept across restarts), and a camera's route.
 
-After a restart the last restore shows what it showed before (Home Assistant's restore-state);
-one that was under way is shown as interrupted until its follow, resumed by the restorer, says
-more. A camera behind a recorder also says how Home Assistant reaches it.
+After a restart the last restore shows what it showed before (Home Assistant's restore-state,
+or the last restore kept at once when the restart dumped no states: a power cut); one that was
+under way is shown as interrupted until its follow, resumed by the restorer, says more. A camera
+behind a recorder also says how Home Assistant reaches it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from . import const
 from .data import HikvisionConfigEntry
 from .entity import Camera, HikvisionEntity, cameras_behind, own_camera
+from .pending import LAST, async_get_pending
 from .recorder.routes import Route
 from .restore.record import RestoreState
 
@@ -69,14 +71,21 @@ class HikvisionLastRestoreSensor(HikvisionEntity, RestoreEntity, SensorEntity):
         self._restored: RestoreState | None = None
 
     async def async_added_to_hass(self) -> None:
-        """Take back what the sensor showed before the restart."""
+        """Take back what the sensor showed before the restart.
+
+        Or the newer last restore, kept at once, when the restart dumped no states (a power cut).
+        """
         await super().async_added_to_hass()
         state = await self.async_get_last_state()
-        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
-            return
-        record = {**state.attributes, "started": state.state}
-        record["settings"] = state.attributes.get("settings_backup")
-        restored = RestoreState.from_record(record)
+        restored: RestoreState | None = None
+        if state is not None and state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            record = {**state.attributes, "started": state.state}
+            record["settings"] = state.attributes.get("settings_backup")
+            restored = RestoreState.from_record(record)
+        kept = (await async_get_pending(self.hass)).get(LAST, self.restorer.target.key)
+        ended = RestoreState.from_record(kept) if kept is not None else None
+        if ended is not None and (restored is None or ended.started > restored.started):
+            restored = ended
         if restored is not None and restored.stage in _UNDER_WAY:
             restored.stage = const.STAGE_INTERRUPTED
         self._restored = restored

@@ -240,9 +240,9 @@ class Restorer:
         await pending.async_set(RESTORE, self.target.key, record)
 
     async def _forget(self) -> None:
-        """The restore is over: nothing to resume."""
+        """The restore is over: nothing to resume; kept as the camera's last one."""
         pending = await async_get_pending(self.hass)
-        await pending.async_set(RESTORE, self.target.key, None)
+        await pending.async_end(self.target.key, self.last.as_record() if self.last else None)
 
     # ---- the follow ---------------------------------------------------------------------------
     def _start_follow(self) -> None:
