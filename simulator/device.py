@@ -504,7 +504,11 @@ class SimulatedCamera:
 
     def configuration_file(self) -> bytes:
         """The file an export gives (and an import takes back)."""
-        document = {"settings": self.settings, "admin_password": self.password}
+        document = {
+            "settings": self.settings,
+            "admin_password": self.password,
+            "user": self.username,
+        }
         return CONFIG_MAGIC + json.dumps(document).encode() + b"\0" * 4096
 
     async def _export(self, request: web.Request) -> web.StreamResponse:
@@ -559,6 +563,8 @@ class SimulatedCamera:
         self.settings = settings
         password = document.get("admin_password")
         self.password = password if isinstance(password, str) else self.password
+        user = document.get("user")  # the file carries the accounts of its time
+        self.username = user if isinstance(user, str) else self.username
         self.imports += 1
         self._spawn_reboot()
         return self._xml(response_status(7, "rebootRequired", request.path))

@@ -7,7 +7,7 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD
+from homeassistant.const import ATTR_ENTITY_ID, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
@@ -151,19 +151,25 @@ async def test_backups_go_with_the_camera(
     assert not backups.backup_dir(hass, camera.serial_number).exists()
 
 
+@pytest.mark.parametrize("account", ["admin", "ha-operator"])
 async def test_round_trip_settings_full_restore_sadp_home_settings_back(
     hass: HomeAssistant,
     http: TestClient,
     camera: SimulatedCamera,
     sadp_responder: SadpResponder,
+    account: str,
 ) -> None:
     """The issue's round trip: settings changed → backup → full restore (the camera comes back
     inactive at the factory address, out of HTTP's reach) → SADP activation → back at its old
-    address → settings put back → the same settings as before, and a working entry."""
+    address → settings put back → the same settings as before, and a working entry.
+
+    With an entry on an account of its own: the reset leaves only ``admin``, the way home goes
+    on with it, and the file brings the entry's account back, which the entry logs in with."""
     events = async_capture_events(hass, EVENT_RESTORE)
     sadp_responder.cameras.append(camera)
     camera.full_restore_address = "127.0.0.1"  # stands for 192.168.1.64 on another segment
     camera.settings = dict(HOME)
+    camera.username = account
     old_port = camera.port
     entry = await setup_entry(hass, entry_for(camera))
     response = await hass.services.async_call(
@@ -178,6 +184,7 @@ async def test_round_trip_settings_full_restore_sadp_home_settings_back(
     await settle(hass, 0.2)
     assert not camera.active
     assert not camera.online
+    camera.username = "admin"  # a reset camera has that one account
     await wait_stage(hass, events, "timeout")  # it never came back at its address
     await settle(hass, 0.3)
 
@@ -202,6 +209,7 @@ async def test_round_trip_settings_full_restore_sadp_home_settings_back(
     assert camera.settings == HOME
     assert camera.password == PASSWORD  # the file's: the one Home Assistant had then
     assert entry.data[CONF_PASSWORD] == PASSWORD
+    assert entry.data[CONF_USERNAME] == camera.username == account
     for _ in range(100):
         await settle(hass, 0.1)
         if entry.state is ConfigEntryState.LOADED and camera.online:

@@ -124,11 +124,10 @@ async def test_a_camera_that_refuses_every_form_is_told_plainly(
     await journey.send(form)
     error = (await journey.seen()).errors["base"]
     assert error == (
-        "The camera refused its new password with the network settings, in each form Home "
-        "Assistant knows (2 tried; the camera says 4 attempts remain before it refuses new "
-        "settings for 30 minutes). Unplug the camera's power for a moment (that clears the "
-        "count), wait two minutes and press Submit once more; if it still refuses, give it its "
-        "address with Hikvision's SADP tool."
+        "The camera refused its new password with the network settings (2 tried; the camera "
+        "says 4 attempts remain before it refuses new settings for 30 minutes). Unplug the "
+        "camera's power for a moment (that clears the count), wait two minutes and press Submit "
+        "once more; if it still refuses, give it its address with Hikvision's SADP tool."
     )
     assert sadp_responder.requests["update"] == 2
     assert camera.sadp_failures == 2

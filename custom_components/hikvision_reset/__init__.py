@@ -13,7 +13,7 @@ from .const import DOMAIN
 from .coordinator import HikvisionCoordinator
 from .data import HikvisionConfigEntry, HikvisionRuntimeData
 from .entity import own_device_fields
-from .pending import RESTORE, async_get_pending
+from .pending import LAST, RESTORE, async_get_pending
 from .recorder.channels import RecorderCameras
 from .recorder.coordinator import RecorderCoordinator, is_recorder
 from .recorder.repair import async_clear_all
@@ -105,6 +105,9 @@ async def async_remove_config_entry_device(
     ours = {value for domain, value in device.identifiers if domain == DOMAIN}
     if not ours or str(entry.unique_id) in ours or ours & listed:
         return False
+    pending = await async_get_pending(hass)
+    for camera in filter(None, map(cameras.by_identifier, ours)):  # its last restore goes
+        await pending.async_set(LAST, camera.restorer.target.key, None)
     serial = device.serial_number
     kept = entry.data.get(CONF_CAMERA_SETTINGS, {})
     still = {channel.serial_number for channel in channels.values()}  # moved to another port

@@ -14,13 +14,14 @@ from .data import HikvisionConfigEntry
 from .pending import JOURNEY, RESTORE, async_get_pending
 from .recorder.cameras import ChannelCamera
 from .recovery.bring_home import CONF_SADP
-from .restore.backups import CONF_BACKUP_PASSWORDS, async_list
+from .restore.backups import CONF_BACKUP_PASSWORDS, CONF_BACKUP_USERS, async_list
 from .restore.settings import CONF_CAMERA_SETTINGS, CONF_SETTINGS_DOWNLOAD
 
 TO_REDACT = {
     CONF_PASSWORD,
     CONF_USERNAME,
     CONF_BACKUP_PASSWORDS,
+    CONF_BACKUP_USERS,
     "serial_number",
     "mac_address",
     "unique_id",

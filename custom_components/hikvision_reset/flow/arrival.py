@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
-from homeassistant.const import CONF_PASSWORD
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.util import dt as dt_util
 
 from .. import const
@@ -26,7 +26,11 @@ from ..events import async_fire_restore
 from ..isapi import IsapiError
 from ..pending import ADDITION, JOURNEY, RESTORE, async_get_pending
 from ..recovery.progress import forget_journey
-from ..restore.backups import CONF_BACKUP_PASSWORDS, async_restore_configuration
+from ..restore.backups import (
+    CONF_BACKUP_PASSWORDS,
+    CONF_BACKUP_USERS,
+    async_restore_configuration,
+)
 from ..restore.record import RestoreState
 from .state import Journey
 
@@ -103,8 +107,10 @@ class Arrival:
             await pending.async_set(RESTORE, entry.entry_id, None)
             LOGGER.warning("%s refused its saved settings: %s", entry.title, err)
             return self._home(data, "recovered_settings_refused")
-        if password:  # the file's admin password: the one Home Assistant had then
+        if password:  # the file's: the login Home Assistant had then (its account too)
             data[CONF_PASSWORD] = password
+            user = entry.data.get(CONF_BACKUP_USERS, {}).get(backup.name)
+            data[CONF_USERNAME] = user if isinstance(user, str) else data[CONF_USERNAME]
         return self._home(data, "recovered_with_settings")
 
     def _home(self, data: dict[str, Any], reason: str) -> ConfigFlowResult:

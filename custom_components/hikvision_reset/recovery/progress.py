@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.util import dt as dt_util
@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 from .. import const
 from ..auth.guard import Trouble, async_report_trouble
 from ..auth.login import client_from_data
-from ..const import DOMAIN
+from ..const import DEFAULT_USERNAME, DOMAIN
 from ..coordinator import HikvisionCoordinator
 from ..events import async_fire_restore
 from ..isapi.sadp import NetworkSettings, SadpDevice
@@ -47,7 +47,9 @@ async def async_keep_password(
             await pending.async_set(ADDITION, mac, record)
         return
     await pending.async_set(JOURNEY, entry.entry_id, record)
-    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PASSWORD: password})
+    # A reset camera has one account: the entry goes on with it (whatever it used before).
+    data = {**entry.data, CONF_USERNAME: DEFAULT_USERNAME, CONF_PASSWORD: password}
+    hass.config_entries.async_update_entry(entry, data=data)
 
 
 async def async_keep_moved(
@@ -121,9 +123,10 @@ async def async_first_login(
     pending = await async_get_pending(hass)
     journey = pending.get(JOURNEY, entry.entry_id)
     kept = journey.get(CONF_PASSWORD) if journey else None
-    if isinstance(kept, str) and kept != entry.data.get(CONF_PASSWORD):
+    own = {CONF_USERNAME: DEFAULT_USERNAME, CONF_PASSWORD: kept}
+    if isinstance(kept, str) and any(entry.data.get(k) != v for k, v in own.items()):
         # Activated just before the power went: the entry had not written it yet.
-        hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PASSWORD: kept})
+        hass.config_entries.async_update_entry(entry, data={**entry.data, **own})
         coordinator.guard.password = kept
         coordinator.client = client_from_data(hass, entry.data)
     try:

@@ -29,6 +29,7 @@ KEEP: Final = 5
 MAX_BYTES: Final = 32 << 20  # a camera's file is tens to hundreds of KB; refuse anything absurd
 SUFFIX: Final = ".bin"
 CONF_BACKUP_PASSWORDS: Final = "backup_passwords"
+CONF_BACKUP_USERS: Final = "backup_users"  # the account of each backup's password
 _STAMP: Final = "%Y%m%dT%H%M%SZ"
 
 

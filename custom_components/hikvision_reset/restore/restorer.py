@@ -1,15 +1,14 @@
 """Restoring and rebooting one camera: sent once, one at a time, followed through the reboot.
 
-Invariants: a restore (or reboot, or settings put back) is claimed before the first await and
-stays claimed until the camera is back online or the wait times out, across a restart too
-(it is kept before its command goes out); another one for the same camera is refused before
-anything is sent. The follow asks the unauthenticated ``/SDK/activateStatus``, so a camera whose
-password was wiped is never sent a login. (One class: claiming, sending, telling and resuming
-share the claim and the kept record.)
+Invariants: a restore (or reboot, or settings put back) is claimed before the first await until
+the camera is back or the wait times out, across a restart too (kept before its command goes
+out); another one for the same camera is refused before anything is sent. The follow asks no
+credentials, so a wiped camera is never sent a login. (One class: all share the claim.)
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any
@@ -49,13 +48,11 @@ class Restorer:
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], target: Target) -> None:
         """``target``: the camera (``entry``'s own, or one behind its recorder)."""
-        self.hass = hass
-        self.entry = entry
+        self.hass, self.entry = hass, entry
         self._target = target
-        self._next_target: Target | None = None
+        self._next_target: Target | None = None  # the route for the next restore
         self.last: RestoreState | None = None
-        self.rebooting = False
-        self.in_progress = False
+        self.rebooting = self.in_progress = False
         self._password_after: str | None = None
 
     @property
@@ -151,6 +148,9 @@ class Restorer:
                 if (told := self.guard.told(err)) is not err:
                     raise told from err  # what to do depends on whose login it was
             raise
+        except asyncio.CancelledError:  # Home Assistant stops: a command kept as sent resumes
+            stage = const.STAGE_INTERRUPTED  # (so it is not forgotten below)
+            raise
         finally:
             if stage is None:  # whatever went wrong (a missing backup file too): not restoring
                 self._release()
@@ -242,7 +242,9 @@ class Restorer:
     async def _forget(self) -> None:
         """The restore is over: nothing to resume; kept as the camera's last one."""
         pending = await async_get_pending(self.hass)
-        await pending.async_end(self.target.key, self.last.as_record() if self.last else None)
+        last = self.last  # (one that died unsent, a bug's, is no "last restore")
+        ended = last.as_record() if last and last.stage != const.STAGE_SENDING else None
+        await pending.async_end(self.target.key, ended)
 
     # ---- the follow ---------------------------------------------------------------------------
     def _start_follow(self) -> None:

@@ -46,7 +46,14 @@ from ..isapi import (
     IsapiTransferError,
     IsapiUnsupportedAuthError,
 )
-from .backups import CONF_BACKUP_PASSWORDS, Backup, async_choose, async_list, async_take
+from .backups import (
+    CONF_BACKUP_PASSWORDS,
+    CONF_BACKUP_USERS,
+    Backup,
+    async_choose,
+    async_list,
+    async_take,
+)
 
 # What the camera offers, as learned: {"offered": bool, "reason": str | None, "firmware": str}.
 CONF_SETTINGS_DOWNLOAD: Final = "settings_download"
@@ -195,7 +202,14 @@ async def async_save_before_restore(
         else:
             outcome = SettingsBackup.SAVED
         await _async_remember(
-            hass, entry, place, outcome, firmware=firmware, taken=taken, password=password
+            hass,
+            entry,
+            place,
+            outcome,
+            firmware=firmware,
+            taken=taken,
+            password=password,
+            user=client.username,
         )
     return await async_settings_told(hass, name, outcome, taken)
 
@@ -219,14 +233,16 @@ async def _async_remember(
     firmware: str | None,
     taken: Backup | None,
     password: str,
+    user: str,
 ) -> None:
-    """Keep with the entry what the camera offers, and the password of a new backup."""
+    """Keep with the entry what the camera offers, and the login of a new backup's time."""
     changes: dict[str, Any] = {CONF_SETTINGS_DOWNLOAD: learned(outcome, firmware)}
     if taken is not None:
         kept = {b.name for b in await async_list(hass, place.folder)}
-        passwords = {k: v for k, v in place.backup_passwords(entry.data).items() if k in kept}
-        passwords[taken.name] = password
-        changes[CONF_BACKUP_PASSWORDS] = passwords
+        for key, value in ((CONF_BACKUP_PASSWORDS, password), (CONF_BACKUP_USERS, user)):
+            known = place.record(entry.data).get(key)
+            values = {k: v for k, v in (known or {}).items() if k in kept}
+            changes[key] = {**values, taken.name: value}
     data = place.with_record(entry.data, changes)
     if data != entry.data:
         hass.config_entries.async_update_entry(entry, data=data)
