@@ -27,13 +27,15 @@ def camera_device(
 
 
 @callback
-def about(hass: HomeAssistant, entry: ConfigEntry[Any]) -> dict[str, Any]:
-    """What every event of the integration says of its camera."""
-    device = camera_device(hass, entry)
+def about(
+    hass: HomeAssistant, entry: ConfigEntry[Any], identifier: str | None = None, name: str = ""
+) -> dict[str, Any]:
+    """What every event of the integration says of its camera (or one behind its recorder)."""
+    device = camera_device(hass, entry, identifier)
     return {
         "device_id": device.id if device else None,
         "entry_id": entry.entry_id,
-        "name": entry.title,
+        "name": name or entry.title,
     }
 
 

@@ -24,9 +24,10 @@ from .. import const
 from ..const import DOMAIN
 from ..errors import NoBackupError
 from ..isapi import IsapiClient, IsapiResultUnknownError
+from ..isapi.client import MAX_CONFIGURATION_BYTES
 
 KEEP: Final = 5
-MAX_BYTES: Final = 32 << 20  # a camera's file is tens to hundreds of KB; refuse anything absurd
+MAX_BYTES: Final = MAX_CONFIGURATION_BYTES  # the client's cap (a file is tens to hundreds of KB)
 SUFFIX: Final = ".bin"
 CONF_BACKUP_PASSWORDS: Final = "backup_passwords"
 CONF_BACKUP_USERS: Final = "backup_users"  # the account of each backup's password

@@ -50,7 +50,6 @@ class Restorer:
         """``target``: the camera (``entry``'s own, or one behind its recorder)."""
         self.hass, self.entry = hass, entry
         self._target = target
-        self._next_target: Target | None = None  # the route for the next restore
         self.last: RestoreState | None = None
         self.rebooting = self.in_progress = False
         self._password_after: str | None = None
@@ -62,17 +61,12 @@ class Restorer:
 
     @target.setter
     def target(self, target: Target) -> None:
-        """A camera behind a recorder got another route: used from the next restore on."""
-        if self.in_progress:
-            self._next_target = target
-        else:
-            self._target = target
+        """Another route (chosen only while nothing is under way: a restore keeps its own)."""
+        self._target = target
 
     def _release(self) -> None:
-        """The restore is over: the next one may start (on the newest route)."""
+        """The restore is over: the next one may start."""
         self.in_progress = False
-        if self._next_target is not None:
-            self._target, self._next_target = self._next_target, None
 
     @property
     def guard(self) -> Guard:
