@@ -91,6 +91,7 @@ EXPORT_REFUSALS: Final[dict[str, tuple[int, int | None, str]]] = {
     # invalidOperation, so "needs_key" answers that, and "needs_key_parameter" a guess of ours.
     "needs_key": (403, 4, "invalidOperation"),
     "needs_key_parameter": (400, 6, "badParameters"),
+    "bad_url": (400, 6, "badURL"),  # a refusal of the request itself, on every try
     "server_error": (500, None, ""),
     "busy": (503, 2, "deviceBusy"),
 }

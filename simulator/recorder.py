@@ -8,15 +8,17 @@ camera's own web port answers at ``recorder:65000+id`` (a plain pass-through: th
 digest). The cameras report an address on loopback where nothing listens, standing in for the
 recorder's PoE network that Home Assistant cannot reach.
 
-Modes for what public sources do not settle: ``virtual_host_setting`` (the recorder has the
-setting at all), ``forwarding`` (it forwards ``devIndex``), ``auto_activate`` (it activates a
-reset PoE camera with its own camera password, when it next looks), ``dev_index_dashes``,
+Modes for what public sources do not settle: ``virtual_host_setting`` (the recorder has the setting
+at all), ``forwarding`` (it forwards ``devIndex``), ``auto_activate`` (it activates a reset PoE
+camera with its own camera password, when it next looks), ``dev_index_dashes``,
 ``channel_document`` (a channel's own document, where its password is set), ``activation_forms``
-(what ``…/channels/activate/capabilities`` announces; None: no such
-document) and ``activation_accepts`` (the forms ``…/channels/activate`` takes; empty: the
-recorder has no activation at all). Its activation body is read by element names the public
-sources do not give (the client guesses them too): a mode with another reading would be a guess
-against a guess, so the tests hold the client to the forms, not to the names.
+(what ``…/channels/activate/capabilities`` announces; None: no such document) and
+``activation_accepts`` (the forms ``…/channels/activate`` takes; empty: the recorder has no
+activation at all), ``short_serials`` (the channel list gives a camera's serial without its model
+prefix) and ``status_list`` (False: no ``…/channels/status``). Its activation body is read by
+element names the public sources do not give (the client guesses them too): a mode with another
+reading would be a guess against a guess, so the tests hold the client to the forms, not to the
+names.
 """
 
 from __future__ import annotations
@@ -86,10 +88,17 @@ class SimulatedRecorder(SimulatedCamera):
         self.activation_accepts: set[str] = {"ActivateByChannel", "ActivateByAddress"}
         self.activations: list[tuple[str, int]] = []  # (form, channel) of each activation
         self.channel_document = True  # False: no …/channels/<id> (its password cannot be set)
+        self.short_serials = False  # True: serials listed without the model prefix
+        self.status_list = True  # False: no …/channels/status (older firmware)
 
     def channel(self, number: int) -> PoeChannel:
         """The channel ``number``."""
-        return next(c for c in self.channels if c.id == number)
+        found = self._listed(number)
+        assert found is not None, number
+        return found
+
+    def _listed(self, number: int) -> PoeChannel | None:
+        return next((c for c in self.channels if c.id == number), None)
 
     # ---- life cycle -------------------------------------------------------------------------
     async def close(self) -> None:
@@ -182,7 +191,9 @@ class SimulatedRecorder(SimulatedCamera):
             "connMode": "plugplay",
             "streamType": "auto",
             "model": camera.spec.model if known else "",
-            "serialNumber": camera.serial_number if known else "",
+            "serialNumber": (camera.serial if self.short_serials else camera.serial_number)
+            if known
+            else "",
             "firmwareVersion": f"{camera.spec.firmware} {camera.spec.build}" if known else "",
         }
         body = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in descriptor.items())
@@ -203,7 +214,7 @@ class SimulatedRecorder(SimulatedCamera):
 
     async def _one_channel(self, request: web.Request, number: int) -> web.Response:
         """One channel's document (its password never shown); a PUT takes a new password."""
-        channel = next((c for c in self.channels if c.id == number), None)
+        channel = self._listed(number)
         if channel is None:
             return self._xml(response_status(4, "invalidID", request.path), status=400)
         if request.method == "GET":
@@ -279,6 +290,8 @@ class SimulatedRecorder(SimulatedCamera):
         )
 
     async def _states(self, request: web.Request) -> web.Response:
+        if not self.status_list:
+            return web.Response(status=404)
         items = []
         for channel in self.channels:
             online, detail = self._connected(channel)
@@ -293,7 +306,7 @@ class SimulatedRecorder(SimulatedCamera):
         )
 
     async def _reboot_channel(self, request: web.Request, number: int) -> web.Response:
-        channel = next((c for c in self.channels if c.id == number), None)
+        channel = self._listed(number)
         if channel is None:
             return self._xml(response_status(4, "invalidID", request.path), status=400)
         if not self._connected(channel)[0]:

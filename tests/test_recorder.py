@@ -32,7 +32,7 @@ from custom_components.hikvision_reset.const import DOMAIN, EVENT_RESTORE
 from custom_components.hikvision_reset.isapi import recorder as isapi_recorder
 from custom_components.hikvision_reset.recorder import repair, routes
 from custom_components.hikvision_reset.restore import backups, settings
-from simulator import Fault, PoeChannel, SimulatedRecorder
+from simulator import Fault, PoeChannel, SimulatedCamera, SimulatedRecorder
 
 from .helpers import (
     GET_CONFIG,
@@ -896,6 +896,83 @@ async def test_a_camera_swapped_on_its_port_gets_nothing_until_the_recorder_list
     assert old.requests[PUT_RESET] == 0
 
 
+async def restored_twice_asked_once(
+    hass: HomeAssistant, entry: MockConfigEntry, camera: SimulatedCamera, events: list[Any]
+) -> None:
+    """Channel 1 restored twice from its button: its download is asked the first time only
+    (learned, for this camera and firmware: not asked again)."""
+    asked = []
+    for presses in (1, 2):
+        await press(hass, entity(hass, entry, 1, "restore_defaults"))
+        await wait_stage(hass, events, "online")
+        events.clear()
+        assert camera.requests[PUT_RESET] == presses
+        asked.append(camera.requests[GET_CONFIG])
+    assert asked[0] > 0
+    assert asked[1] == asked[0]
+
+
+async def test_a_virtual_host_that_does_not_pass_the_file_steps_aside_until_it_has(
+    hass: HomeAssistant, nvr: SimulatedRecorder, vh_entry: MockConfigEntry
+) -> None:
+    """Whether a Virtual Host port carries a settings file is not confirmed: a failed download
+    there does not stop the restore (told so, not asked again), while on a Virtual Host that
+    has carried one, a failed download is this attempt's and stops it (as on a camera's own)."""
+    front, back = nvr.channel(1), nvr.channel(2)
+    front.camera.export = "server_error"  # the download through the Virtual Host fails
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    await restored_twice_asked_once(hass, vh_entry, front.camera, events)
+    last = hass.states.get(entity(hass, vh_entry, 1, "last_restore"))
+    assert last is not None
+    assert last.attributes["settings_backup"] == "route_failed"
+    assert last.attributes["backup_error"] == (
+        "Front's settings could not be saved through the recorder's Virtual Host, which is not "
+        "known to pass settings files on, so they were not saved and the restore went ahead "
+        "without them."
+    )
+    # The other camera's Virtual Host has carried its file once: from then on, it stops.
+    await press(hass, entity(hass, vh_entry, 2, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    back.camera.export = "server_error"
+    with pytest.raises(HomeAssistantError) as raised:
+        await press(hass, entity(hass, vh_entry, 2, "restore_defaults"))
+    assert (await exception_text(hass, raised.value)).startswith(
+        "Back's settings could not be saved first (HTTP 500)"
+    )
+    assert back.camera.requests[PUT_RESET] == 1
+
+
+async def test_a_serial_listed_in_another_form_does_not_stop_the_restore(
+    hass: HomeAssistant, nvr: SimulatedRecorder, shifted_virtual_host: None
+) -> None:
+    """The recorder lists the serial without the model prefix the camera's own deviceInfo has:
+    the check before the command matches them, and the restore goes to the camera."""
+    nvr.short_serials = True
+    entry = await setup_entry(hass, entry_for(nvr))
+    front = nvr.channel(1)
+    events: list[Any] = []
+    hass.bus.async_listen(EVENT_RESTORE, events.append)
+    await press(hass, entity(hass, entry, 1, "restore_defaults"))
+    await wait_stage(hass, events, "online")
+    assert front.camera.requests[PUT_RESET] == 1
+    assert front.camera.failed_logins == 0
+
+
+async def test_a_recorder_without_the_status_list_keeps_its_cameras(
+    hass: HomeAssistant, nvr: SimulatedRecorder
+) -> None:
+    """Older firmware has no channel status: the cameras are there and restore all the same."""
+    nvr.status_list = False
+    entry = await setup_entry(hass, entry_for(nvr))
+    state = hass.states.get(entity(hass, entry, 1, "restore_defaults"))
+    assert state is not None
+    assert state.state != STATE_UNAVAILABLE
+    await press(hass, entity(hass, entry, 1, "restore_defaults"))
+    assert nvr.channel(1).camera.requests[PUT_RESET] == 1
+    assert nvr.restores == []  # (forwarded to the camera; nothing of the recorder's own)
+
+
 async def test_a_camera_that_offers_no_settings_file_is_restored_and_not_asked_again(
     hass: HomeAssistant, nvr: SimulatedRecorder, vh_entry: MockConfigEntry
 ) -> None:
@@ -903,15 +980,7 @@ async def test_a_camera_that_offers_no_settings_file_is_restored_and_not_asked_a
     front.camera.export = "missing"  # 404: firmware without a configuration download
     events: list[Any] = []
     hass.bus.async_listen(EVENT_RESTORE, events.append)
-    asked = []
-    for presses in (1, 2):
-        await press(hass, entity(hass, vh_entry, 1, "restore_defaults"))
-        await wait_stage(hass, events, "online")
-        assert front.camera.requests[PUT_RESET] == presses
-        asked.append(front.camera.requests[GET_CONFIG])
-        events.clear()
-    assert asked[0] > 0
-    assert asked[1] == asked[0]  # learned, for this camera and firmware: not asked again
+    await restored_twice_asked_once(hass, vh_entry, front.camera, events)
     assert nvr.channel(2).camera.requests[GET_CONFIG] == 0
     last = hass.states.get(entity(hass, vh_entry, 1, "last_restore"))
     assert last is not None

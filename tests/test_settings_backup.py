@@ -51,6 +51,7 @@ STEPS_ASIDE = {
     "invalid_operation": ("not_offered", NOT_OFFERED),  # ResponseStatus invalidOperation
     "html": ("not_offered", NOT_OFFERED),  # a web page where the file should be
     "empty": ("not_offered", NOT_OFFERED),
+    "bad_url": ("not_offered", NOT_OFFERED),  # ResponseStatus 6 badURL: refused on every try
     # Wants a secretkey we cannot give: as the one public data point answers (not told apart
     # from "not offered"), and as a refusal naming the missing parameter would.
     "needs_key": ("not_offered", NOT_OFFERED),

@@ -27,6 +27,7 @@ _SETTINGS = {
     "export_password": "settings not saved: the camera gives them only with an export password",
     "skipped": "settings not saved (backup: false)",
     "behind_recorder": "settings not saved: not by a route through the recorder that carries them",
+    "route_failed": "settings not saved: the recorder's Virtual Host did not pass them on",
 }
 _FIRST_STAGES = ("accepted", "unconfirmed")
 SETTINGS = "settings_backup"

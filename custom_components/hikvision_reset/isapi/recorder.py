@@ -109,6 +109,16 @@ def activation_body(by: ActivateBy, channel: Channel, password: str) -> bytes:
     ).encode()
 
 
+def same_serial(one: str | None, other: str | None) -> bool:
+    """Whether two serial numbers name one device.
+
+    A recorder may list a camera's serial without its model prefix, or with other separators.
+    """
+    a, b = (re.sub(r"[^0-9A-Z]", "", (s or "").upper()) for s in (one, other))
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 9 and long.endswith(short)
+
+
 def _bool(text: str | None) -> bool | None:
     value = (text or "").strip().lower()
     return True if value == "true" else False if value == "false" else None

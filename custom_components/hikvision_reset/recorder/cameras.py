@@ -2,8 +2,7 @@
 
 Invariants: a camera is known by its recorder and channel (its serial is not always listed);
 its route is chosen again only while nothing is under way; its restores are followed through the
-recorder's channel status (never the camera's login); a restore of a camera without a route is
-refused before anything is sent, and never goes to the recorder itself.
+recorder's channel status; one without a route is refused unsent, never sent to the recorder.
 """
 
 from __future__ import annotations
@@ -21,9 +20,15 @@ from ..auth.login import key_from_data
 from ..auth.memory import LoginMemory
 from ..const import DOMAIN, LOGGER, MANUFACTURER
 from ..errors import CameraSwappedError, WrongCameraError
-from ..events import camera_device
-from ..isapi import DeviceInfo, IsapiDeviceBusyError, IsapiError
-from ..isapi.recorder import Channel
+from ..events import about
+from ..isapi import (
+    DeviceInfo,
+    IsapiDeviceBusyError,
+    IsapiError,
+    IsapiInvalidResponseError,
+    IsapiNotSupportedError,
+)
+from ..isapi.recorder import Channel, same_serial
 from ..restore.restorer import Restorer
 from ..restore.settings import SettingsPlace
 from ..restore.target import Target
@@ -183,13 +188,7 @@ class ChannelCamera:
     @callback
     def about(self) -> dict[str, Any]:
         """What its events say of it."""
-        device = camera_device(self.hass, self.entry, self.identifier)
-        return {
-            "device_id": device.id if device else None,
-            "entry_id": self.entry.entry_id,
-            "name": self.name,
-            "channel": self.number,
-        }
+        return {**about(self.hass, self.entry, self.identifier, self.name), "channel": self.number}
 
     async def async_find_way(self) -> None:
         """Choose the route; a restore under way keeps its own until it ends."""
@@ -198,7 +197,7 @@ class ChannelCamera:
         way = await async_find_way(
             self.hass, self.entry, self.channel, self.coordinator.virtual_host
         )
-        if self._busy():  # pressed meanwhile: that restore keeps the route it took
+        if self._busy():  # pressed meanwhile: that restore keeps its route
             return
         self.way = way
         self.restorer.target = self._target()
@@ -237,12 +236,16 @@ class ChannelCamera:
         """Before a command by its own port: it answers as this camera (the serial listed).
 
         A recorder's PoE addresses (192.168.254.x) may also be used on the home network, and a
-        camera swapped on a port is listed with its serial only at the next poll.
+        camera swapped on a port is listed with its serial only at the next poll. A check the
+        camera cannot answer (no serial in its deviceInfo, not offered) steps aside.
         """
         if way.connection is None or way.client is None or not (serial := self.serial):
             return
-        info = await way.client.device_info()
-        if info.serial_number != serial:
+        try:
+            info = await way.client.device_info()
+        except IsapiInvalidResponseError, IsapiNotSupportedError:
+            return
+        if not same_serial(info.serial_number, serial):
             direct = way.route is Route.DIRECT
             raise (WrongCameraError if direct else CameraSwappedError)(self.name)
 
@@ -254,12 +257,10 @@ class ChannelCamera:
         return await self.coordinator.recorder.reboot_channel(self.number)
 
     def _settings(self, way: Way) -> SettingsPlace | None:
-        """Where its settings are kept (by serial; none without one), and if its route carries them.
-
-        Its own port does; forwarding a settings file through the recorder is not documented.
-        """
-        serial, carried = self.serial, way.connection is not None
-        return SettingsPlace(serial, str(self.entry.unique_id), carried) if serial else None
+        """Its settings' place (by serial); its port carries them, the VH maybe, devIndex not."""
+        vh, carried = way.route is Route.VIRTUAL_HOST, way.connection is not None
+        serial, recorder = self.serial, str(self.entry.unique_id)
+        return SettingsPlace(serial, recorder, carried, vh) if serial else None
 
     async def _password_put_back(self, password: str) -> None:
         """Settings put back bring another password: the recorder is told, and it is kept."""

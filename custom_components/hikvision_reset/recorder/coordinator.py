@@ -27,6 +27,7 @@ from ..isapi import (
     IsapiClient,
     IsapiDeviceBusyError,
     IsapiError,
+    IsapiNotSupportedError,
 )
 from ..isapi.recorder import Channel, ChannelState, RecorderClient
 
@@ -95,12 +96,22 @@ class RecorderCoordinator(DataUpdateCoordinator[RecorderState]):
             LOGGER.debug("%s: the Virtual Host could not be read: %s", self.config_entry.title, err)
             self.virtual_host = None
 
+    async def _states(self) -> dict[int, ChannelState]:
+        """Whether each camera is connected; a recorder without the list says nothing of them.
+
+        (Unknown counts as connected: its cameras stay.)
+        """
+        try:
+            return await self.recorder.states()
+        except IsapiNotSupportedError:
+            return {}
+
     async def _async_update_data(self) -> RecorderState:
         if await self.guard.must_not_log_in():  # the recorder's own login waits for the user
             await self.guard.async_auth_failed(None)
         try:
             channels = [c for c in await self.recorder.channels() if c.hikvision]
-            states = await self.recorder.states()
+            states = await self._states()
         except IsapiAuthenticationError as err:  # the recorder's own reauth; nothing resent
             await self.guard.async_auth_failed(err)
         except IsapiDeviceBusyError as err:  # busy (503 to bursts): what it said last stands

@@ -59,6 +59,7 @@ from .backups import (
 CONF_SETTINGS_DOWNLOAD: Final = "settings_download"
 # A recorder's entry: serial -> that camera's CONF_SETTINGS_DOWNLOAD and CONF_BACKUP_PASSWORDS.
 CONF_CAMERA_SETTINGS: Final = "camera_settings"
+CONF_ROUTE_CARRIED: Final = "route_carried"  # a file came through an unproven route
 # A refusal naming these asks for a parameter a plain download lacks: the export password.
 _KEY_WORDS: Final = ("secret", "key", "password", "badparameter", "missingparameter")
 
@@ -71,6 +72,7 @@ class SettingsBackup(StrEnum):
     EXPORT_PASSWORD = "export_password"  # only with an export password (not supported)
     SKIPPED = "skipped"  # the action was run with backup: false
     BEHIND_RECORDER = "behind_recorder"  # not by a route that carries a file, or no serial
+    ROUTE_FAILED = "route_failed"  # a route not known to carry a file did not (steps aside)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,9 @@ class SettingsPlace:
     serial: str
     recorder: str | None = None
     carried: bool = True  # False: its route cannot carry a settings file (told so, never a lock)
+    # True: its route (the recorder's Virtual Host) is not known to carry a file until one did:
+    # till then a failed download there steps aside instead of stopping the restore.
+    unproven: bool = False
 
     @property
     def behind(self) -> bool:
@@ -115,29 +120,48 @@ class SettingsPlace:
         passwords = self.record(data).get(CONF_BACKUP_PASSWORDS)
         return passwords if isinstance(passwords, Mapping) else {}
 
+    def proven(self, data: Mapping[str, Any]) -> bool:
+        """Whether a failed download here is this attempt's (so it stops the restore)."""
+        return not self.unproven or self.record(data).get(CONF_ROUTE_CARRIED) is True
+
     def offers_none(self, data: Mapping[str, Any]) -> bool:
         """Whether the camera was found to offer no settings file."""
         return (self.record(data).get(CONF_SETTINGS_DOWNLOAD) or {}).get("offered") is False
 
 
 def not_offered(err: IsapiError) -> SettingsBackup | None:
-    """Why the camera gives no settings file, when its answer says so; None for a failure."""
-    if isinstance(err, IsapiResponseStatusError) and any(
-        word in err.sub_status.lower() for word in _KEY_WORDS
-    ):
+    """Why the camera gives no settings file, when its answer says so; None for a failure.
+
+    A refusal of the request itself (statusCode 4 to 6: an invalid operation, a bad URL or
+    body) is the camera's answer on every try; busy (2), a device error (3) and 5xx may pass.
+    """
+    sub = err.sub_status.lower() if isinstance(err, IsapiResponseStatusError) else ""
+    if sub != "riskpassword" and any(word in sub for word in _KEY_WORDS):
         return SettingsBackup.EXPORT_PASSWORD
     if isinstance(err, IsapiNotSupportedError):  # 403/404/405/501, notSupport, invalidOperation
+        return SettingsBackup.NOT_OFFERED
+    if isinstance(err, IsapiResponseStatusError) and err.status_code in (4, 5, 6):
         return SettingsBackup.NOT_OFFERED
     if isinstance(err, IsapiInvalidResponseError) and not isinstance(err, IsapiTooLargeError):
         return SettingsBackup.NOT_OFFERED  # an empty answer, a web page, a bare ResponseStatus
     return None
 
 
+def _failed(err: IsapiError) -> Exception:
+    """A failed download of settings the camera offers: why nothing is sent."""
+    if isinstance(err, IsapiTooLargeError):
+        return BackupTooLargeError(str(err))
+    return BackupFailedError(str(err))  # stalled or cut off (it had begun), busy, 5xx
+
+
 def known_absent(data: Mapping[str, Any], firmware: str | None) -> SettingsBackup | None:
     """What the entry learned: the camera, on this firmware, offers no settings file."""
     learned = data.get(CONF_SETTINGS_DOWNLOAD) or {}
     if learned.get("offered") is False and learned.get("firmware") == firmware:
-        return SettingsBackup(learned.get("reason") or SettingsBackup.NOT_OFFERED)
+        reason = learned.get("reason")
+        if isinstance(reason, str) and reason in set(SettingsBackup):
+            return SettingsBackup(reason)
+        return SettingsBackup.NOT_OFFERED  # (none, or a reason of another version)
     return None
 
 
@@ -180,10 +204,13 @@ async def async_save_before_restore(
     outcome = known_absent(place.record(entry.data), firmware)
     taken: Backup | None = None
     if outcome is None:
+        proven = place.proven(entry.data)
         try:
             taken = await async_take(hass, client, place.folder)
-        except IsapiTransferError as err:  # it had begun: the camera offers it
-            raise BackupFailedError(str(err)) from err
+        except IsapiTransferError as err:  # it had begun: offered (the route unproven: aside)
+            if proven:
+                raise BackupFailedError(str(err)) from err
+            outcome = SettingsBackup.ROUTE_FAILED
         except (
             IsapiAuthenticationError,
             IsapiNotActivatedError,
@@ -191,14 +218,13 @@ async def async_save_before_restore(
             IsapiConnectionError,
         ):
             raise
-        except IsapiTooLargeError as err:
-            raise BackupTooLargeError(str(err)) from err
         except OSError as err:
             raise BackupDiskError(str(err)) from err
         except IsapiError as err:
             outcome = not_offered(err)
-            if outcome is None:
-                raise BackupFailedError(str(err)) from err
+            if outcome is None and proven:
+                raise _failed(err) from err
+            outcome = outcome or SettingsBackup.ROUTE_FAILED  # the route, not the camera
         else:
             outcome = SettingsBackup.SAVED
         await _async_remember(
@@ -237,6 +263,8 @@ async def _async_remember(
 ) -> None:
     """Keep with the entry what the camera offers, and the login of a new backup's time."""
     changes: dict[str, Any] = {CONF_SETTINGS_DOWNLOAD: learned(outcome, firmware)}
+    if taken is not None and place.unproven:
+        changes[CONF_ROUTE_CARRIED] = True
     if taken is not None:
         kept = {b.name for b in await async_list(hass, place.folder)}
         for key, value in ((CONF_BACKUP_PASSWORDS, password), (CONF_BACKUP_USERS, user)):
